@@ -1,0 +1,36 @@
+# make help lists the targets. Everything runs from the tree with the project venv (.venv).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test bench lint kafka
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## Create .venv and install requirements-dev.txt (again only when requirements change)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: venv ## Run the dashboard (app.py)
+	$(PY) app.py
+
+# pytest exits 5 when it collected no test: make treats that, like any non-zero code, as a failure.
+test: venv ## Run every test; a skipped integration test fails the run
+	$(PY) -m pytest tests
+
+bench: venv ## Run the benchmarks (python -m bench)
+	$(PY) -m bench
+
+lint: venv ## ruff over the tree, mypy over ioc/ and streams/
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy ioc streams
+
+kafka: venv ## Run a local Kafka broker on 127.0.0.1:9092 (data in var/kafka) until Ctrl-C
+	$(PY) -m streams.broker
