@@ -1,0 +1,118 @@
+"""Storing batches: idempotent, order-independent, nothing lost, rollups kept in step."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+import pytest
+from sqlalchemy import Engine, func, select
+
+from ioc import events as ev
+from ioc.event_examples import examples
+from ioc.ingest import decode_batch
+from ioc.simulation import SimUnit, Simulator
+from ioc.store import tables as t
+from ioc.store import write_batch
+from ioc.worktime import WorkCalendar
+
+from .conftest import CodeLocator, messages
+
+
+def ingest(engine: Engine, events: list[ev.Event], cal: WorkCalendar, batch: int = 50) -> None:
+    values = [msgspec.json.encode(e) for e in events]
+    for i in range(0, len(values), batch):
+        accepted, dead = decode_batch(messages(values[i : i + batch]), CodeLocator(), 65536)
+        write_batch(engine, accepted, dead, cal)
+
+
+def snapshot(engine: Engine) -> dict[str, object]:
+    """Everything a user could see: states and rollups (docs hold the same state as columns)."""
+    with engine.connect() as conn:
+        out: dict[str, object] = {
+            "events": conn.execute(select(func.count()).select_from(t.events)).scalar(),
+            "rollups": {
+                (r.province, r.metric, r.bucket, r.unit, r.dim): round(r.value, 3)
+                for r in conn.execute(select(t.rollups)) if abs(r.value) > 1e-9
+            },
+        }  # fmt: skip
+        for family, table in t.STATE_TABLES.items():
+            key = t.KEY_COLUMNS[family]
+            cols = [c for c in table.c if c.name not in ("doc",)]
+            out[family] = sorted(tuple(r) for r in conn.execute(select(*cols).order_by(table.c[key])))
+    return out
+
+
+def simulated(hours: int = 240, seed: int = 3) -> list[ev.Event]:
+    units = [SimUnit(f"{12000 + i}", 20.6, 106.1) for i in range(5)]
+    sim = Simulator(units, rate=0.008, start=datetime(2026, 3, 2, tzinfo=UTC), cal=WorkCalendar.vietnam(), seed=seed)
+    return sim.advance(datetime(2026, 3, 2, tzinfo=UTC) + timedelta(hours=hours))
+
+
+def test_lifecycle_examples_fold_into_current_states(sqlite_engine: Engine, cal: WorkCalendar) -> None:
+    ingest(sqlite_engine, list(examples().values()), cal)
+    with sqlite_engine.connect() as conn:
+        case = conn.execute(select(t.feedback_cases).where(t.feedback_cases.c.case_id == "PA-2026-000123")).one()
+        dossier = conn.execute(select(t.dossiers).where(t.dossiers.c.dossier_id.like("%0001"))).one()
+        site = conn.execute(select(t.sites)).one()
+    assert (case.status, case.satisfaction, case.outcome) == ("closed", 5, "early")
+    assert (dossier.status, dossier.outcome) == ("completed", "early")
+    assert (site.status, site.alarms, site.active_users) == ("down", 0, 318)
+
+
+def test_redelivered_batches_change_nothing(sqlite_engine: Engine, cal: WorkCalendar) -> None:
+    events = simulated()
+    ingest(sqlite_engine, events, cal)
+    first = snapshot(sqlite_engine)
+    ingest(sqlite_engine, events, cal)
+    ingest(sqlite_engine, events[: len(events) // 2], cal, batch=7)
+    assert snapshot(sqlite_engine) == first
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_out_of_order_and_duplicated_delivery_gives_the_in_order_result(
+    tmp_path, seed: int, cal: WorkCalendar  # type: ignore[no-untyped-def]
+) -> None:
+    from ioc.store import connect, migrate
+
+    events = simulated(seed=seed)
+    in_order = connect(f"sqlite:///{tmp_path / 'a.db'}")
+    shuffled = connect(f"sqlite:///{tmp_path / 'b.db'}")
+    for e in (in_order, shuffled):
+        migrate(e)
+    ingest(in_order, sorted(events, key=lambda e: (e.occurred_at, e.event_id)), cal)
+    rng = random.Random(seed)
+    mixed = events + rng.sample(events, len(events) // 5)
+    rng.shuffle(mixed)
+    ingest(shuffled, mixed, cal, batch=rng.randint(5, 40))
+    assert snapshot(shuffled) == snapshot(in_order)
+
+
+def test_late_completion_moves_dossier_from_open_to_late(sqlite_engine: Engine, cal: WorkCalendar) -> None:
+    ex = examples()
+    received, completed = ex["dossier.received"], ex["dossier.completed"]
+    late = msgspec.structs.replace(completed, event_id="late-1", occurred_at=received.occurred_at + timedelta(days=40))
+    ingest(sqlite_engine, [received, late], cal)
+    ingest(sqlite_engine, [completed], cal)  # an earlier completion arrives late: the state follows event time
+    with sqlite_engine.connect() as conn:
+        dossier = conn.execute(select(t.dossiers.c.status, t.dossiers.c.outcome, t.dossiers.c.finished_at)
+                               .where(t.dossiers.c.dossier_id == received.dossier_id)).one()  # fmt: skip
+        late_count = conn.execute(select(func.sum(t.rollups.c.value)).where(
+            t.rollups.c.metric == "dos.late", t.rollups.c.dim == "")).scalar()  # fmt: skip
+    assert dossier.finished_at == late.occurred_at.astimezone(UTC)
+    assert (dossier.status, dossier.outcome) == ("completed", "late")
+    assert late_count == 1
+
+
+def test_dead_letters_are_stored_with_reason_and_bytes_once(sqlite_engine: Engine, cal: WorkCalendar) -> None:
+    batch = messages([b"junk", msgspec.json.encode(examples()["feedback.received"])])
+    for _ in range(2):  # a redelivery must not duplicate dead letters either
+        accepted, dead = decode_batch(batch, CodeLocator(), 65536)
+        write_batch(sqlite_engine, accepted, dead, cal)
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(select(t.dead_letters.c.kind, t.dead_letters.c.reason, t.dead_letters.c.raw)).all()
+        heads = conn.execute(select(t.stream_heads.c.family, t.stream_heads.c.events_total)).all()
+    assert [(r.kind, r.raw) for r in rows] == [("json", b"junk")]
+    assert "not valid JSON" in rows[0].reason
+    assert heads == [("feedback", 1)]
