@@ -1,0 +1,1 @@
+"""Vietnam's administrative geography: the unit registry, boundaries, scope and event placement."""
