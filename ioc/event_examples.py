@@ -16,8 +16,8 @@ def _at(minutes: float) -> datetime:
 
 def examples() -> dict[str, ev.Event]:
     """``type -> event`` for every event type, in lifecycle order."""
-    fb = {"source": "zalo-mini-app", "unit": "12268", "case_id": "PA-2026-000123"}
-    ds = {"source": "dvc-hungyen", "unit": "12268", "dossier_id": "000.00.12.H33-260302-0001"}
+    fb = {"source": "zalo-mini-app", "unit": "12364", "case_id": "PA-2026-000123"}
+    ds = {"source": "dvc-hungyen", "unit": "12364", "dossier_id": "000.00.12.H33-260302-0001"}
     st = {"source": "viettel-oss", "site_id": "VT-HYN-0421", "lat": 20.6461, "lon": 106.0511}
     items: list[ev.Event] = [
         ev.FeedbackReceived(event_id="fb-0001", occurred_at=_at(0), **fb, channel="zalo", category="environment",
@@ -28,9 +28,9 @@ def examples() -> dict[str, ev.Event]:
                             due_at=datetime(2026, 3, 20, 17, 0, tzinfo=ICT), reason="Cần phối hợp liên ngành"),
         ev.FeedbackAnswered(event_id="fb-0005", occurred_at=_at(60 * 48), **fb, text="Đã thu gom, xử lý xong."),
         ev.FeedbackClosed(event_id="fb-0006", occurred_at=_at(60 * 50), **fb, satisfaction=5),
-        ev.FeedbackRejected(event_id="fb-0007", occurred_at=_at(45), source="hotline-1022", unit="12268",
+        ev.FeedbackRejected(event_id="fb-0007", occurred_at=_at(45), source="hotline-1022", unit="12364",
                             case_id="PA-2026-000124", reason="Không thuộc phạm vi tiếp nhận"),  # fmt: skip
-        ev.FeedbackDuplicate(event_id="fb-0008", occurred_at=_at(50), source="web-portal", unit="12268",
+        ev.FeedbackDuplicate(event_id="fb-0008", occurred_at=_at(50), source="web-portal", unit="12364",
                              case_id="PA-2026-000125", duplicate_of="PA-2026-000123"),  # fmt: skip
         ev.DossierReceived(event_id="hs-0001", occurred_at=_at(0), **ds, procedure_code="1.004227",
                            sector="Đất đai", agency="Văn phòng đăng ký đất đai", channel="online",

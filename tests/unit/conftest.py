@@ -24,7 +24,7 @@ class CodeLocator:
                 out.append(Placed(unit, unit[:2] if len(unit) == 2 else "33") if unit != "99999"
                            else "unknown unit code '99999'")  # fmt: skip
             elif lon is not None and lat is not None and 102 <= lon <= 110 and 8 <= lat <= 24:
-                out.append(Placed("12268", "33"))
+                out.append(Placed("12364", "33"))
             else:
                 out.append(f"coordinates ({lon}, {lat}) are outside Vietnam")
         return out

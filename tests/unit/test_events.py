@@ -19,7 +19,7 @@ def fake(**overrides: object) -> dict[str, object]:
     """A valid feedback.received event as a dict, with overrides."""
     base: dict[str, object] = {
         "type": "feedback.received", "event_id": "e-1", "occurred_at": "2026-03-02T08:00:00+07:00",
-        "source": "zalo", "unit": "12268", "case_id": "c-1", "channel": "zalo", "category": "land",
+        "source": "zalo", "unit": "12364", "case_id": "c-1", "channel": "zalo", "category": "land",
     }  # fmt: skip
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}

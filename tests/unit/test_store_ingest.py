@@ -17,6 +17,8 @@ from ioc.store import tables as t
 from ioc.store import write_batch
 from ioc.worktime import WorkCalendar
 
+from tests.support.snapshot import snapshot
+
 from .conftest import CodeLocator, messages
 
 
@@ -25,23 +27,6 @@ def ingest(engine: Engine, events: list[ev.Event], cal: WorkCalendar, batch: int
     for i in range(0, len(values), batch):
         accepted, dead = decode_batch(messages(values[i : i + batch]), CodeLocator(), 65536)
         write_batch(engine, accepted, dead, cal)
-
-
-def snapshot(engine: Engine) -> dict[str, object]:
-    """Everything a user could see: states and rollups (docs hold the same state as columns)."""
-    with engine.connect() as conn:
-        out: dict[str, object] = {
-            "events": conn.execute(select(func.count()).select_from(t.events)).scalar(),
-            "rollups": {
-                (r.province, r.metric, r.bucket, r.unit, r.dim): round(r.value, 3)
-                for r in conn.execute(select(t.rollups)) if abs(r.value) > 1e-9
-            },
-        }  # fmt: skip
-        for family, table in t.STATE_TABLES.items():
-            key = t.KEY_COLUMNS[family]
-            cols = [c for c in table.c if c.name not in ("doc",)]
-            out[family] = sorted(tuple(r) for r in conn.execute(select(*cols).order_by(table.c[key])))
-    return out
 
 
 def simulated(hours: int = 240, seed: int = 3) -> list[ev.Event]:
