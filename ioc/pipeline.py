@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from ioc import store
 from ioc.ingest import DeadLetter, Locator, RawMessage, decode_batch
 from ioc.store import BatchResult
 from ioc.worktime import WorkCalendar
+
+if TYPE_CHECKING:  # the store owns the database; the pipeline only passes its engine along
+    from sqlalchemy import Engine
 
 PublishDead = Callable[[Sequence[DeadLetter]], None]
 
@@ -38,7 +40,7 @@ class Totals:
 class Ingest:
     """``handle(messages)`` for the consume loop and the demo feed alike."""
 
-    engine: Engine
+    engine: "Engine"
     locator: Locator
     calendar: WorkCalendar
     max_bytes: int = 65536

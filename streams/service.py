@@ -48,11 +48,10 @@ def sim_units(registry: Registry, province: str | None) -> list[SimUnit]:
             if u.lat is not None and u.lon is not None]  # fmt: skip
 
 
-def start_demo(settings: Settings, ingest: Ingest, engine: Engine, registry: Registry,
-               *, backfill: timedelta = timedelta(days=3)) -> DemoFeed:  # fmt: skip
+def start_demo(settings: Settings, ingest: Ingest, engine: Engine, registry: Registry) -> DemoFeed:
     """Start the demo feed; history is backfilled only into an empty store."""
     now = datetime.now(UTC)
-    start = now - backfill if is_empty(engine) else now
+    start = now - timedelta(hours=settings.demo_backfill_hours) if is_empty(engine) else now
     sim = Simulator(sim_units(registry, settings.province), rate=settings.demo_rate, start=start,
                     cal=ingest.calendar, seed=int(now.timestamp()), source="demo")  # fmt: skip
     feed = DemoFeed(sim, ingest, batch_size=settings.batch_size)

@@ -51,8 +51,9 @@ class LocalPostgres:
     """A PostgreSQL cluster in a temporary folder; :meth:`stop` and :meth:`start` keep its data and port."""
 
     def __init__(self, *, database: str = "ioc", user: str = "ioc", port: int | None = None,
-                 start_timeout: int = 60) -> None:
+                 start_timeout: int = 60, durable: bool = False) -> None:
         self.database = database
+        self.durable = durable
         self.user = user
         self.port = port
         self.start_timeout = start_timeout
@@ -140,9 +141,10 @@ class LocalPostgres:
                   "-t", str(self.start_timeout), "-o", self._server_options(), "start")
 
     def _server_options(self) -> str:
-        # fsync off: a crash of a test machine loses nothing worth keeping; clean stops still checkpoint.
-        return (f"-p {self.port} -k {self._root} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
+        # fsync off for tests: a crash of a test machine loses nothing worth keeping; clean stops still
+        # checkpoint. Benchmarks ask for ``durable`` so their numbers hold for a real deployment.
+        safety = "" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        return f"-p {self.port} -k {self._root} -c listen_addresses=127.0.0.1 {safety}-c max_connections=50"
 
     def _run(self, tool: str, *args: str) -> None:
         assert self._bin is not None
