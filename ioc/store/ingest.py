@@ -81,7 +81,7 @@ def _insert_events(conn: Connection, accepted: Sequence[Accepted], now: datetime
          i.place.province, i.place.unit, at(i.event.occurred_at), ingested, i.raw)
         for i in unique.values()
     ]  # fmt: skip
-    inserted = set(bulk.upsert(conn, "events", EVENT_COLUMNS, rows, conflict=["event_id"], returning="event_id"))
+    inserted = set(bulk.upsert(conn, t.events, EVENT_COLUMNS, rows, conflict=["event_id"], returning="event_id"))
     return [i for i in unique.values() if i.event.event_id in inserted]
 
 
@@ -145,13 +145,13 @@ def _upsert_states(conn: Connection, family: str, states: list[EntityState]) -> 
         values = [at(getattr(state, f)) if f in times else getattr(state, f) for f in fields]
         extra = [len(state.alarms)] if family == "infra" else []  # type: ignore[attr-defined]
         rows.append((state.entity_id, msgspec.json.encode(state), *values, *extra))
-    bulk.upsert(conn, table.name, columns, rows, conflict=[key], update=columns[1:])
+    bulk.upsert(conn, table, columns, rows, conflict=[key], update=columns[1:])
 
 
 def _apply_rollups(conn: Connection, contributions: Contributions) -> None:
-    rows = sorted((p, m, b, u, d, v) for (p, u, b, m, d), v in contributions.items() if v)  # lock order
+    rows = sorted((p, m, b, u, d, float(v)) for (p, u, b, m, d), v in contributions.items() if v)  # lock order
     if rows:
-        bulk.upsert(conn, "rollups", ROLLUP_COLUMNS, rows, conflict=ROLLUP_COLUMNS[:5], increment=["value"])
+        bulk.upsert(conn, t.rollups, ROLLUP_COLUMNS, rows, conflict=ROLLUP_COLUMNS[:5], increment=["value"])
 
 
 ROLLUP_COLUMNS = ("province", "metric", "bucket", "unit", "dim", "value")
