@@ -33,9 +33,9 @@ class Settings:
     boundaries_path: str = _setting("", "Boundary file supplied by the province (GeoJSON, Shapefile, GeoPackage, GeoParquet).")
     boundaries_code_field: str = _setting("code", "Property of the boundary file that holds the official unit code.")
     boundaries_name_field: str = _setting("name", "Property of the boundary file that holds the unit name.")
-    demo_rate: float = _setting(20.0, "Events per second the built-in demo feed produces when Kafka is not configured.")
+    demo_rate: float = _setting(1.0, "Events per second the built-in demo feed produces when Kafka is not configured.")
     demo_backfill_hours: float = _setting(
-        72.0, "Hours of simulated history the demo feed writes into an empty store before going live."
+        48.0, "Hours of simulated history the demo feed writes into an empty store before going live."
     )
     host: str = _setting("127.0.0.1", "Address the dashboard listens on.")
     port: int = _setting(8050, "Port the dashboard listens on.")

@@ -200,9 +200,9 @@ class SiteState(EntityState):
 
     def apply_metrics(self, event: ev.SiteMetrics, place: Placed) -> None:
         """Keep the newest metrics; commutative, so metrics never force a refold."""
-        if not self.unit:
-            self.unit, self.province = place.unit, place.province
         if self.metrics_at is None or event.occurred_at >= self.metrics_at:
+            if self.last_at is None:  # known only from metrics: placed by its newest sample, in any order
+                self.unit, self.province = place.unit, place.province
             self.metrics_at = event.occurred_at
             self.active_users = event.active_users
             self.throughput_mbps, self.latency_ms = event.throughput_mbps, event.latency_ms
