@@ -37,11 +37,16 @@ class DeadLetter:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """A valid event, placed on its current unit, with its original bytes."""
+    """A valid event, placed on its current unit, with the message it came in."""
 
     event: ev.Event
     place: Placed
-    raw: bytes
+    message: RawMessage
+
+    @property
+    def raw(self) -> bytes:
+        """The original bytes."""
+        return self.message.value or b""
 
 
 class Locator(Protocol):
@@ -90,5 +95,5 @@ def decode_batch(
             kind = "unit" if event.unit is not None else "place"
             dead.append(DeadLetter(message, kind, place))
         else:
-            accepted.append(Accepted(event, place, message.value or b""))
+            accepted.append(Accepted(event, place, message))
     return accepted, dead

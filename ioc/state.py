@@ -80,6 +80,8 @@ class FeedbackState(EntityState):
         """Fold one event into the case."""
         self._touch(event, place)
         status = event.__struct_config__.tag.split(".", 1)[1]  # type: ignore[union-attr]
+        if status == "received":
+            status = self.status  # a receipt stamped after handling events must not reopen the case
         match event:
             case ev.FeedbackReceived():
                 self.channel, self.category, self.text = event.channel, event.category, event.text
@@ -133,17 +135,16 @@ class DossierState(EntityState):
                 self.procedure_code, self.sector, self.agency = event.procedure_code, event.sector, event.agency
                 self.channel, self.full_online, self.has_fee = event.channel, event.full_online, event.has_fee
                 self.statutory_days, self.received_at = event.statutory_days, event.occurred_at
-                self.status = "received" if self.finished_at is None else self.status
             case ev.DossierProcessing():
-                self.status = "processing"
+                self._set_open_status("processing")
             case ev.DossierSupplementRequested():
                 if not self.pauses or self.pauses[-1][1] is not None:
                     self.pauses.append([event.occurred_at, None])
-                self.status = "waiting_supplement"
+                self._set_open_status("waiting_supplement")
             case ev.DossierSupplementReceived():
                 if self.pauses and self.pauses[-1][1] is None:
                     self.pauses[-1][1] = event.occurred_at
-                self.status = "processing"
+                self._set_open_status("processing")
             case ev.DossierExtended():
                 self.extension_days += event.extension_days
             case ev.DossierCompleted():
@@ -152,6 +153,11 @@ class DossierState(EntityState):
             case ev.DossierReturned():
                 self.status, self.finished_at = "returned", event.occurred_at
         self._recompute(cal)
+
+    def _set_open_status(self, status: str) -> None:
+        """Late steps after completion or return (a feed replaying its log) don't reopen the dossier."""
+        if self.finished_at is None:
+            self.status = status
 
     def _recompute(self, cal: WorkCalendar) -> None:
         if self.received_at is None or self.statutory_days is None:
@@ -177,6 +183,7 @@ class SiteState(EntityState):
     transitions: list[tuple[datetime, str]] = field(default_factory=list)  # (at, status), time order
     alarms: dict[str, str] = field(default_factory=dict)  # active alarm id -> severity
     metrics_at: datetime | None = None
+    metrics_event_id: str = ""
     active_users: int | None = None
     throughput_mbps: float | None = None
     latency_ms: float | None = None
@@ -200,10 +207,10 @@ class SiteState(EntityState):
 
     def apply_metrics(self, event: ev.SiteMetrics, place: Placed) -> None:
         """Keep the newest metrics; commutative, so metrics never force a refold."""
-        if self.metrics_at is None or event.occurred_at >= self.metrics_at:
+        if self.metrics_at is None or (event.occurred_at, event.event_id) > (self.metrics_at, self.metrics_event_id):
             if self.last_at is None:  # known only from metrics: placed by its newest sample, in any order
                 self.unit, self.province = place.unit, place.province
-            self.metrics_at = event.occurred_at
+            self.metrics_at, self.metrics_event_id = event.occurred_at, event.event_id
             self.active_users = event.active_users
             self.throughput_mbps, self.latency_ms = event.throughput_mbps, event.latency_ms
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from ioc import events as ev
+from ioc.errors import TransientError
 from ioc.ingest import RawMessage
 from ioc.simulation import Simulator
 from streams.topics import encode
@@ -41,8 +42,18 @@ class DemoFeed:
 
     def _send(self, events: Sequence[ev.Event]) -> None:
         for i in range(0, len(events), self.batch_size):
-            self.handle(self._messages(events[i : i + self.batch_size]))
-            self.sent += min(self.batch_size, len(events) - i)
+            batch = self._messages(events[i : i + self.batch_size])
+            attempt = 0
+            while True:
+                try:
+                    self.handle(batch)
+                    break
+                except TransientError as exc:  # the store is busy or restarting: wait, nothing is dropped
+                    log.warning("demo feed: %s; retrying", exc)
+                    attempt += 1
+                    if self.stop.wait(min(10.0, 0.2 * 2**attempt)):
+                        return
+            self.sent += len(batch)
 
     def backfill(self, until: datetime) -> None:
         """Fast-forward the simulator to ``until``, storing the history it produces, with progress."""

@@ -6,10 +6,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kafka import KafkaProducer
+from kafka.errors import KafkaError
 
 from ioc import events as ev
+from ioc.errors import TransientError
 from ioc.ingest import DeadLetter
 from streams.topics import Topics, encode
+
+
+class DeadLettersUnpublished(TransientError):
+    """The dead-letter topic did not acknowledge in time."""
 
 
 def make_producer(bootstrap: str, **overrides: Any) -> KafkaProducer:
@@ -53,4 +59,7 @@ class DeadLetterPublisher:
             ]
             self.producer.send(self.topics.dead_letter, key=d.message.key, value=d.message.value or b"",
                                headers=headers)  # fmt: skip
-        self.producer.flush(timeout=30)
+        try:
+            self.producer.flush(timeout=30)
+        except KafkaError as exc:  # broker restarting: the batch is retried (storing it again changes nothing)
+            raise DeadLettersUnpublished(f"dead letters not yet published: {exc}") from exc

@@ -69,8 +69,11 @@ def consume_forever(settings: Settings, engine: Engine, registry: Registry, stop
                                   max_poll_records=settings.batch_size, **consumer_overrides)  # fmt: skip
 
     def on_batch(c: Any, stats: loop.RunStats) -> None:
-        lags = loop.lag(c)
-        record_lag(engine, {f: lags.get(topics.of(f), 0) for f in ("feedback", "dossier", "infra")})
+        try:  # the lag is for the freshness header only: a failure here must not stop ingest
+            lags = loop.lag(c)
+            record_lag(engine, {f: lags.get(topics.of(f), 0) for f in ("feedback", "dossier", "infra")})
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not record consumer lag: %s", exc)
 
     try:
         return loop.run(consumer, ingest, stop=stop, batch_size=settings.batch_size, on_batch=on_batch)
@@ -80,8 +83,19 @@ def consume_forever(settings: Settings, engine: Engine, registry: Registry, stop
 
 
 def start_consumer(settings: Settings, engine: Engine, registry: Registry, stop: threading.Event) -> threading.Thread:
-    """Run ``consume_forever`` in a daemon thread (the dashboard process's own consumer)."""
-    thread = threading.Thread(target=consume_forever, args=(settings, engine, registry, stop),
-                              name="kafka-consumer", daemon=True)  # fmt: skip
+    """Run ``consume_forever`` in a daemon thread (the dashboard's own consumer), restarted if it fails."""
+
+    def supervise() -> None:
+        attempt = 0
+        while not stop.is_set():
+            try:
+                consume_forever(settings, engine, registry, stop)
+                attempt = 0
+            except Exception:  # noqa: BLE001 - logged; the dashboard must not go quietly stale
+                log.exception("consumer failed; restarting")
+                attempt += 1
+            stop.wait(min(30.0, 0.5 * 2**attempt))
+
+    thread = threading.Thread(target=supervise, name="kafka-consumer", daemon=True)
     thread.start()
     return thread

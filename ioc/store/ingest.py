@@ -36,6 +36,11 @@ class BatchResult:
     dead: int
     refolded: int
 
+    def plus(self, other: BatchResult) -> BatchResult:
+        """Both results together."""
+        return BatchResult(self.stored + other.stored, self.duplicates + other.duplicates,
+                           self.dead + other.dead, self.refolded + other.refolded)  # fmt: skip
+
 
 def _insert(conn: Connection, table: Table) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
@@ -76,11 +81,11 @@ def _insert_events(conn: Connection, accepted: Sequence[Accepted], now: datetime
         return []
     at = bulk.time_binder(conn)
     ingested = at(now)
-    rows = [
+    rows = sorted(
         (i.event.event_id, i.event.__struct_config__.tag, i.event.family, i.event.entity_id,
          i.place.province, i.place.unit, at(i.event.occurred_at), ingested, i.raw)
         for i in unique.values()
-    ]  # fmt: skip
+    )  # fmt: skip  (sorted: writers take row locks in one order)
     inserted = set(bulk.upsert(conn, t.events, EVENT_COLUMNS, rows, conflict=["event_id"], returning="event_id"))
     return [i for i in unique.values() if i.event.event_id in inserted]
 
@@ -95,7 +100,12 @@ def _update_states(
     table, key = t.STATE_TABLES[family], t.KEY_COLUMNS[family]
     state_type = STATE_TYPES[family]
     current: dict[str, EntityState] = {}
-    ids = list(entities)
+    ids = sorted(entities)
+    if conn.dialect.name == "postgresql":
+        # Serialise writers of the same entity (a replaced consumer finishing its old batch, producers
+        # that don't key by entity): without it both read the same "before" and rollups drift.
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(x)) FROM unnest(%s::text[]) AS x ORDER BY x",
+                             ([f"{family}:{i}" for i in ids],))  # fmt: skip
     for chunk in _chunks(ids):
         for entity_id, doc in conn.execute(select(table.c[key], table.c.doc).where(table.c[key].in_(chunk))):
             current[entity_id] = msgspec.json.decode(doc, type=state_type)
@@ -141,7 +151,7 @@ def _upsert_states(conn: Connection, family: str, states: list[EntityState]) -> 
     times = {c.name for c in table.c if isinstance(c.type, t.UTCDateTime)}
     at = bulk.time_binder(conn)
     rows = []
-    for state in states:
+    for state in sorted(states, key=lambda s: s.entity_id):
         values = [at(getattr(state, f)) if f in times else getattr(state, f) for f in fields]
         extra = [len(state.alarms)] if family == "infra" else []  # type: ignore[attr-defined]
         rows.append((state.entity_id, msgspec.json.encode(state), *values, *extra))
@@ -177,7 +187,7 @@ def _update_heads(conn: Connection, new: Sequence[Accepted], now: datetime) -> N
         counts[family] += 1
         if family not in newest or item.event.occurred_at > newest[family]:
             newest[family] = item.event.occurred_at
-    for family, count in counts.items():
+    for family, count in sorted(counts.items()):
         stmt = _insert(conn, t.stream_heads).values(
             family=family, newest_event_at=newest[family], last_ingested_at=now, events_total=count
         )

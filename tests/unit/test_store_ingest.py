@@ -101,3 +101,72 @@ def test_dead_letters_are_stored_with_reason_and_bytes_once(sqlite_engine: Engin
     assert [(r.kind, r.raw) for r in rows] == [("json", b"junk")]
     assert "not valid JSON" in rows[0].reason
     assert heads == [("feedback", 1)]
+
+
+def test_an_event_that_cannot_be_stored_is_dead_lettered_and_the_rest_of_its_batch_stored(
+    sqlite_engine: Engine, cal: WorkCalendar
+) -> None:
+    from ioc.pipeline import Ingest
+
+    ex = examples()
+    beyond_calendar = msgspec.structs.replace(
+        ex["feedback.received"], event_id="far-future", case_id="c-2040",
+        occurred_at=datetime(2040, 1, 2, 9, 0, tzinfo=UTC),
+    )  # fmt: skip
+    batch = [msgspec.json.encode(e) for e in (ex["dossier.received"], beyond_calendar, ex["site.status"])]
+    result = Ingest(sqlite_engine, CodeLocator(), cal)(messages(batch))
+    with sqlite_engine.connect() as conn:
+        dead = conn.execute(select(t.dead_letters.c.kind, t.dead_letters.c.reason, t.dead_letters.c.offset)).all()
+    assert (result.stored, result.dead) == (2, 1)
+    assert [(d.kind, d.offset) for d in dead] == [("store", 1)]
+    assert "could not be stored" in dead[0].reason
+
+
+@pytest.mark.parametrize(
+    ("late_types", "status", "metric"),
+    [
+        (["dossier.processing", "dossier.supplement_requested"], "returned", "dos.returned"),
+    ],
+)
+def test_steps_stamped_after_a_return_do_not_reopen_the_dossier(
+    sqlite_engine: Engine, cal: WorkCalendar, late_types: list[str], status: str, metric: str
+) -> None:
+    ex = examples()
+    base = ex["dossier.received"]
+    returned = ev.DossierReturned(event_id="r-1", occurred_at=base.occurred_at + timedelta(hours=2), source="s",
+                                  unit=base.unit, dossier_id=base.dossier_id)  # fmt: skip
+    late = [msgspec.structs.replace(ex[tag], event_id=f"late-{i}", occurred_at=base.occurred_at + timedelta(hours=5))
+            for i, tag in enumerate(late_types)]  # fmt: skip
+    ingest(sqlite_engine, [base, returned, *late], cal)
+    with sqlite_engine.connect() as conn:
+        row = conn.execute(select(t.dossiers.c.status).where(t.dossiers.c.dossier_id == base.dossier_id)).one()
+        totals = dict(conn.execute(select(t.rollups.c.metric, func.sum(t.rollups.c.value)).where(
+            t.rollups.c.dim == "").group_by(t.rollups.c.metric)).all())  # fmt: skip
+    assert row.status == status
+    assert totals.get(metric) == 1 and not totals.get("dos.completed")
+
+
+def test_a_receipt_stamped_after_the_answer_does_not_reopen_the_case(sqlite_engine: Engine, cal: WorkCalendar) -> None:
+    ex = examples()
+    received = msgspec.structs.replace(ex["feedback.received"], occurred_at=ex["feedback.closed"].occurred_at
+                                       + timedelta(minutes=1))  # fmt: skip
+    ingest(sqlite_engine, [ex["feedback.answered"], ex["feedback.closed"], received], cal)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(t.feedback_cases.c.status)).scalar() == "closed"
+
+
+def test_metrics_with_the_same_timestamp_keep_one_winner_in_any_order(tmp_path, cal: WorkCalendar) -> None:  # type: ignore[no-untyped-def]
+    from ioc.store import connect, migrate
+
+    m = examples()["site.metrics"]
+    a = msgspec.structs.replace(m, event_id="m-a", active_users=1)
+    b = msgspec.structs.replace(m, event_id="m-b", active_users=2)
+    users = []
+    for name, order in (("ab", [a, b]), ("ba", [b, a])):
+        engine = connect(f"sqlite:///{tmp_path / name}.db")
+        migrate(engine)
+        for event in order:
+            ingest(engine, [event], cal)
+        with engine.connect() as conn:
+            users.append(conn.execute(select(t.sites.c.active_users)).scalar())
+    assert users == [2, 2]
