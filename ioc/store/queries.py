@@ -1,38 +1,37 @@
 """The read side of the store: rollup sums, open items now, queues, stream health, recompute from raw.
 
 Ranges are whole hours, like the rollups: ``since`` is floored and ``until`` ceiled to
-the hour (``span``). Scope filters: ``province`` and ``unit`` (None = no filter).
+the hour (``span``). Scope: ``province`` and ``unit`` (None: no filter).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import msgspec
-from sqlalchemy import Connection, ColumnElement, Table, and_, case, func, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, select
 
 from ioc import events as ev
 from ioc import indicators as ind
-from ioc.rollups import HOUR, Contributions, RollupKey, event_contributions, state_contributions
-from ioc.sla import classify_open
+from ioc.rollups import HOUR, Contributions, RollupKey, accumulate, event_contributions, state_contributions
 from ioc.state import Placed, fold
 from ioc.store import tables as t
-from ioc.worktime import VN_TZ, WorkCalendar
+from ioc.worktime import US_PER_HOUR, VN_TZ, WorkCalendar
 
 DOSSIER_OPEN = ("received", "processing", "waiting_supplement")
 DOSSIER_RUNNING = ("received", "processing")  # the clock runs; waiting_supplement has it stopped
 FEEDBACK_OPEN = ("received", "forwarded", "in_progress", "extended")
 FEEDBACK_EXCLUDED = ("rejected", "duplicate")
 SOON_HOURS = 24.0
-Queue = Literal["dossiers_overdue", "dossiers_due_soon", "dossiers_waiting", "feedback_open", "feedback_overdue",
-                "sites_down"]  # fmt: skip
-COUNT_FACTS = frozenset({"dos.open", "dos.overdue", "dos.due_soon", "dos.waiting", "fb.open", "fb.overdue",
-                         "sites.total", "sites.down", "sites.degraded", "sites.in_service", "sites.in_service_5g",
-                         "alarms.open"})  # fmt: skip
+Queue = Literal["dossiers_overdue", "dossiers_due_soon", "dossiers_waiting", "feedback_open",
+                "feedback_overdue", "sites_down"]  # fmt: skip
+COUNT_FACTS = ("dos.open", "dos.overdue", "dos.due_soon", "dos.waiting", "fb.open", "fb.overdue",
+               "sites.total", "sites.down", "sites.degraded", "sites.in_service", "sites.in_service_5g",
+               "alarms.open")  # fmt: skip
 _decoder = msgspec.json.Decoder(ev.AnyEvent)
 
 
@@ -42,24 +41,34 @@ def span(since: datetime, until: datetime) -> tuple[int, int]:
     return b0, max(b0, math.ceil(until.timestamp() / HOUR) * HOUR)
 
 
+def previous_range(since: datetime, until: datetime) -> tuple[datetime, datetime]:
+    """The range of the same length just before [since, until), hour-aligned like ``span``."""
+    b0, b1 = span(since, until)
+    return _when(2 * b0 - b1), _when(b0)
+
+
 def _when(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, tz=VN_TZ)
 
 
 def _scope(table: Table, province: str | None, unit: str | None) -> list[ColumnElement[bool]]:
-    out = []
-    if province:
-        out.append(table.c.province == province)
-    if unit:
-        out.append(table.c.unit == unit)
-    return out
+    return ([table.c.province == province] if province else []) + ([table.c.unit == unit] if unit else [])
 
 
-def _rollup_where(metrics: Sequence[str], province: str | None, unit: str | None, b0: int, b1: int,
-                  dim: str | None = "") -> list[ColumnElement[bool]]:  # fmt: skip
+def _by(table: Table, by_unit: bool) -> tuple[Any, ...]:
+    return (table.c.unit,) if by_unit else ()
+
+
+def _one(cond: ColumnElement[bool]) -> Any:
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _rollups(metrics: Sequence[str], province: str | None, unit: str | None, b0: int, b1: int,
+             dim: str | None = "") -> list[ColumnElement[bool]]:  # fmt: skip
     r = t.rollups.c
-    where = [r.metric.in_(metrics) if len(metrics) > 1 else r.metric == metrics[0], r.bucket >= b0, r.bucket < b1]
-    return where + ([r.dim == dim] if dim is not None else []) + _scope(t.rollups, province, unit)
+    where = [r.metric.in_(metrics) if len(metrics) > 1 else r.metric == metrics[0], r.bucket >= b0]
+    where += [r.bucket < b1, *([r.dim == dim] if dim is not None else [])]
+    return where + _scope(t.rollups, province, unit)
 
 
 def rollup_totals(
@@ -67,112 +76,132 @@ def rollup_totals(
     since: datetime, until: datetime, dim: str = "",
 ) -> dict[str, float]:  # fmt: skip
     """Sum of each metric over the range (0.0 for a metric without rows)."""
-    b0, b1 = span(since, until)
     r = t.rollups.c
-    query = select(r.metric, func.sum(r.value)).where(*_rollup_where(metrics, province, unit, b0, b1, dim))
+    where = _rollups(metrics, province, unit, *span(since, until), dim)
+    query = select(r.metric, func.sum(r.value)).where(*where)
     out = dict.fromkeys(metrics, 0.0)
     out.update({m: float(v) for m, v in conn.execute(query.group_by(r.metric))})
     return out
 
 
 def rollup_series(
-    conn: Connection, metric: str, *, province: str | None = None, unit: str | None = None,
-    since: datetime, until: datetime, step: Literal["hour", "day"] = "hour", dim: str = "",
+    conn: Connection, metric: str, *, province: str | None = None, unit: str | None = None, since: datetime,
+    until: datetime, step: Literal["hour", "day"] = "hour", dim: str = "",
 ) -> list[tuple[datetime, float]]:  # fmt: skip
-    """(bucket start, value) over the range, zero-filled; ``day`` buckets are local (Asia/Ho_Chi_Minh) days."""
+    """(bucket start, value) over the range, zero-filled; ``day`` buckets are Asia/Ho_Chi_Minh days."""
     b0, b1 = span(since, until)
     r = t.rollups.c
-    query = select(r.bucket, func.sum(r.value)).where(*_rollup_where([metric], province, unit, b0, b1, dim))
+    query = select(r.bucket, func.sum(r.value)).where(*_rollups([metric], province, unit, b0, b1, dim))
     hourly = {int(b): float(v) for b, v in conn.execute(query.group_by(r.bucket))}
     if step == "hour":
         return [(_when(b), hourly.get(b, 0.0)) for b in range(b0, b1, HOUR)]
-    offset = 7 * HOUR  # Asia/Ho_Chi_Minh is UTC+7 all year
-    days: dict[int, float] = {}
+    offset, days = 7 * HOUR, dict[int, float]()  # Asia/Ho_Chi_Minh is UTC+7 all year
     for b in range(b0, b1, HOUR):
         day = (b + offset) // 86400 * 86400 - offset
         days[day] = days.get(day, 0.0) + hourly.get(b, 0.0)
     return [(_when(d), v) for d, v in days.items()]
 
 
-def rollup_by_unit(
-    conn: Connection, metric: str, *, province: str | None = None, since: datetime, until: datetime, dim: str = ""
-) -> dict[str, float]:
+def rollup_by_unit(conn: Connection, metric: str, *, province: str | None = None, since: datetime,
+                   until: datetime, dim: str = "") -> dict[str, float]:  # fmt: skip
     """Sum of the metric per unit over the range (units without rows are absent)."""
-    b0, b1 = span(since, until)
     r = t.rollups.c
-    query = select(r.unit, func.sum(r.value)).where(*_rollup_where([metric], province, None, b0, b1, dim))
-    return {u: float(v) for u, v in conn.execute(query.group_by(r.unit))}
+    where = _rollups([metric], province, None, *span(since, until), dim)
+    query = select(r.unit, func.sum(r.value)).where(*where).group_by(r.unit)
+    return {u: float(v) for u, v in conn.execute(query)}
 
 
 def rollup_by_dim(
     conn: Connection, metric: str, prefix: str, *, province: str | None = None, unit: str | None = None,
-    since: datetime, until: datetime,
+    since: datetime, until: datetime, values: Sequence[str] = (),
 ) -> dict[str, float]:  # fmt: skip
-    """Sum of the metric per dim value with this prefix (``category:`` -> {"land": 12.0, ...})."""
-    b0, b1 = span(since, until)
+    """Sum of the metric per dim value with this prefix (``category:`` gives {"land": 12.0, ...}).
+
+    Known ``values`` (e.g. the feedback categories) make it an exact lookup per value, which an index on
+    (province, metric, dim, bucket) serves; otherwise the prefix is matched over the hour range.
+    """
     r = t.rollups.c
-    pick = r.dim.startswith(prefix, autoescape=True) if prefix else r.dim != ""
-    query = select(r.dim, func.sum(r.value)).where(*_rollup_where([metric], province, unit, b0, b1, None), pick)
-    return {d[len(prefix):]: float(v) for d, v in conn.execute(query.group_by(r.dim)) if v}
+    pick: ColumnElement[bool] = r.dim != ""
+    if values:
+        pick = r.dim.in_([prefix + v for v in values])
+    elif prefix:  # substr, not a range on dim: the planner walks the hour range, not all dims of all time
+        pick = func.substr(r.dim, 1, len(prefix)) == prefix
+    where = _rollups([metric], province, unit, *span(since, until), None)
+    query = select(r.dim, func.sum(r.value)).where(*where, pick)
+    return {d[len(prefix) :]: float(v) for d, v in conn.execute(query.group_by(r.dim)) if v}
 
 
-def _grouped(table: Table, by_unit: bool) -> tuple[Any, ...]:
-    return (table.c.unit,) if by_unit else ()
-
-
-def _counts(conn: Connection, province: str | None, unit: str | None, now: datetime, cal: WorkCalendar,
-            by_unit: bool) -> dict[str, dict[str, float]]:  # fmt: skip
-    out: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(sorted(COUNT_FACTS), 0.0))
+def _counts(conn: Connection, needed: set[str], province: str | None, unit: str | None, now: datetime,
+            cal: WorkCalendar, by_unit: bool) -> dict[str, dict[str, float]]:  # fmt: skip
+    """The ``needed`` counts, each from one narrow query on the (province, status, due_at) indexes."""
+    out: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(needed, 0.0))
     d, f, s = t.dossiers, t.feedback_cases, t.sites
-    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-    running = d.c.status != "waiting_supplement"
-    q = select(*_grouped(d, by_unit), func.count(), one(~running), one(and_(running, d.c.due_at < now)))
-    for *u, n, waiting, overdue in conn.execute(q.where(d.c.status.in_(DOSSIER_OPEN), *_scope(d, province, unit))
-                                                .group_by(*_grouped(d, by_unit))):  # fmt: skip
-        out[u[0] if u else ""].update({"dos.open": n, "dos.waiting": waiting or 0, "dos.overdue": overdue or 0})
-    for row in _due_soon(conn, province, unit, now, cal, with_ids=False):
-        out[row[0] if by_unit else ""]["dos.due_soon"] += 1
-    q = select(*_grouped(f, by_unit), func.count(), one(f.c.due_at < now))
-    q = q.where(f.c.status.in_(FEEDBACK_OPEN), f.c.answered_at.is_(None), *_scope(f, province, unit))
-    for *u, n, overdue in conn.execute(q.group_by(*_grouped(f, by_unit))):
-        out[u[0] if u else ""].update({"fb.open": n, "fb.overdue": overdue or 0})
-    q = select(*_grouped(s, by_unit), s.c.status, s.c.technology, func.count(), func.sum(s.c.alarms))
-    q = q.where(*_scope(s, province, unit)).group_by(*_grouped(s, by_unit), s.c.status, s.c.technology)
-    for *u, status, tech, n, alarms in conn.execute(q):
-        row = out[u[0] if u else ""]
-        row["sites.total"] += n
-        row["alarms.open"] += alarms or 0
-        if status in ("down", "degraded"):
-            row[f"sites.{status}"] += n
-        if status != "down":
-            row["sites.in_service"] += n
-            row["sites.in_service_5g"] += n if tech == "5G" else 0
+
+    def count(table: Table, facts: dict[str, str], *where: ColumnElement[bool]) -> None:
+        """Add each row's count to the facts its status names ("*" for any status)."""
+        cols = (*_by(table, by_unit), table.c.status)
+        q = select(*cols, func.count()).where(*where, *_scope(table, province, unit)).group_by(*cols)
+        for *key, status, n in conn.execute(q):
+            row = out[key[0] if by_unit else ""]
+            for fact in {facts.get(status, ""), facts.get("*", "")} & needed:
+                row[fact] += n
+
+    running = d.c.status.in_(DOSSIER_RUNNING)
+    if needed & {"dos.open", "dos.waiting"}:
+        count(d, {"*": "dos.open", "waiting_supplement": "dos.waiting"}, d.c.status.in_(DOSSIER_OPEN))
+    if "dos.overdue" in needed:
+        count(d, {"*": "dos.overdue"}, running, d.c.due_at < now)
+    if "dos.due_soon" in needed:
+        count(d, {"*": "dos.due_soon"}, running, d.c.due_at >= now, d.c.due_at <= soon_until(cal, now))
+    fb_open = (f.c.status.in_(FEEDBACK_OPEN), f.c.answered_at.is_(None))
+    if "fb.open" in needed:
+        count(f, {"*": "fb.open"}, *fb_open)
+    if "fb.overdue" in needed:
+        count(f, {"*": "fb.overdue"}, *fb_open, f.c.due_at < now)
+    if needed & {"sites.total", "sites.down", "sites.degraded", "sites.in_service", "sites.in_service_5g",
+                 "alarms.open"}:  # fmt: skip
+        cols = (*_by(s, by_unit), s.c.status, s.c.technology)
+        q = select(*cols, func.count(), func.sum(s.c.alarms)).where(*_scope(s, province, unit))
+        for *u, status, tech, n, alarms in conn.execute(q.group_by(*cols)):
+            got = {"sites.total": n, "alarms.open": alarms or 0, f"sites.{status}": n,
+                   "sites.in_service": n if status != "down" else 0,
+                   "sites.in_service_5g": n if status != "down" and tech == "5G" else 0}  # fmt: skip
+            row = out[u[0] if u else ""]
+            for k, v in got.items():
+                if k in needed:
+                    row[k] += v
     return dict(out)
 
 
+def soon_until(cal: WorkCalendar, now: datetime, hours: float = SOON_HOURS) -> datetime:
+    """The latest due time still "due soon" at ``now``: classify_open is due_soon iff now <= due <= this."""
+    c = cal.clock_of(now) + round(hours * US_PER_HOUR)
+    last = cal.instant_of(c + 1) - timedelta(microseconds=1)  # the clock passes c right after this instant
+    return last if cal.clock_of(last) <= c else cal.instant_of(c)
+
+
 def _due_soon(conn: Connection, province: str | None, unit: str | None, now: datetime, cal: WorkCalendar,
-              with_ids: bool = True) -> list[Any]:  # fmt: skip
-    """Running dossiers due within 24 working hours: a calendar-safe candidate range, then classify_open."""
+              limit: int | None = None) -> list[Any]:  # fmt: skip
     d = t.dossiers.c
-    bound = cal.add_working_hours(now, SOON_HOURS + 8)  # one working day beyond: safe over nights and holidays
-    cols = [t.dossiers] if with_ids else [d.unit, d.due_at]
-    q = select(*cols).where(d.status.in_(DOSSIER_RUNNING), d.due_at >= now, d.due_at < bound,
-                            *_scope(t.dossiers, province, unit)).order_by(d.due_at)  # fmt: skip
-    return [r for r in conn.execute(q) if classify_open(cal, r.due_at, now, soon_hours=SOON_HOURS) == "due_soon"]
+    q = select(t.dossiers).where(d.status.in_(DOSSIER_RUNNING), d.due_at >= now,
+                                 d.due_at <= soon_until(cal, now), *_scope(t.dossiers, province, unit))
+    return list(conn.execute(q.order_by(d.due_at, d.dossier_id).limit(limit)))
 
 
 def open_counts(conn: Connection, *, province: str | None = None, unit: str | None = None, now: datetime,
                 cal: WorkCalendar | None = None) -> dict[str, float]:  # fmt: skip
     """Open, overdue, due-soon and waiting dossiers, open and overdue feedback, sites and open alarms now."""
-    counts = _counts(conn, province, unit, now, cal or WorkCalendar.vietnam(), by_unit=False)
-    return counts.get("", dict.fromkeys(sorted(COUNT_FACTS), 0.0))
+    needed = set(COUNT_FACTS)
+    counts = _counts(conn, needed, province, unit, now, cal or WorkCalendar.vietnam(), by_unit=False)
+    return counts.get("", dict.fromkeys(COUNT_FACTS, 0.0))
 
 
-def active_outages(conn: Connection, *, province: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+def active_outages(conn: Connection, *, province: str | None = None,
+                   unit: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Sites down now, the longest first: site_id, unit, province, since, operator, technology, kind."""
     s = t.sites.c
     q = select(s.site_id, s.unit, s.province, s.status_since.label("since"), s.operator, s.technology, s.kind)
-    q = q.where(s.status == "down", *_scope(t.sites, province, unit)).order_by(s.status_since)
+    q = q.where(s.status == "down", *_scope(t.sites, province, unit)).order_by(s.status_since, s.site_id)
     return [dict(r._mapping) for r in conn.execute(q)]
 
 
@@ -185,34 +214,36 @@ def open_items(
     d, f = t.dossiers, t.feedback_cases
     if family == "sites_down":
         rows = active_outages(conn, province=province, unit=unit)[:limit]
-        return [{**r, "minutes": (now - r["since"]).total_seconds() / 60 if r["since"] else None} for r in rows]
+        return [{**r, "minutes": (now - r["since"]).total_seconds() / 60 if r["since"] else None}
+                for r in rows]  # fmt: skip
     if family == "dossiers_due_soon":
-        found = _due_soon(conn, province, unit, now, cal)[:limit]
-    elif family.startswith("dossiers"):
-        cond = d.c.status == "waiting_supplement" if family == "dossiers_waiting" else and_(
-            d.c.status.in_(DOSSIER_RUNNING), d.c.due_at < now)
-        found = list(conn.execute(select(d).where(cond, *_scope(d, province, unit)).order_by(d.c.due_at).limit(limit)))
+        found = _due_soon(conn, province, unit, now, cal, limit)
+    elif family in ("dossiers_overdue", "dossiers_waiting"):
+        running = and_(d.c.status.in_(DOSSIER_RUNNING), d.c.due_at < now)
+        cond = d.c.status == "waiting_supplement" if family == "dossiers_waiting" else running
+        query = select(d).where(cond, *_scope(d, province, unit)).order_by(d.c.due_at, d.c.dossier_id)
+        found = list(conn.execute(query.limit(limit)))
     else:
         cond = and_(f.c.status.in_(FEEDBACK_OPEN), f.c.answered_at.is_(None))
         cond = and_(cond, f.c.due_at < now) if family == "feedback_overdue" else cond
-        found = list(conn.execute(select(f).where(cond, *_scope(f, province, unit)).order_by(f.c.due_at).limit(limit)))
+        query = select(f).where(cond, *_scope(f, province, unit)).order_by(f.c.due_at, f.c.case_id)
+        found = list(conn.execute(query.limit(limit)))
     out = []
     for r in found:
         row = {k: v for k, v in r._mapping.items() if k not in ("doc", "lat", "lon")}
         row["id"] = row.get("dossier_id") or row.get("case_id")
-        due = row.get("due_at")
-        row["hours_left"] = cal.working_hours_between(now, due) if due is not None else None
+        row["hours_left"] = cal.working_hours_between(now, row["due_at"]) if row.get("due_at") else None
         out.append(row)
     return out
 
 
 def stream_health(conn: Connection, now: datetime) -> list[dict[str, Any]]:
-    """Per family: newest event time, last ingest, totals, lag and the ages in seconds (None when never seen)."""
+    """Per family: newest event, last ingest, totals, lag and their ages in seconds (None: never seen)."""
     heads = {r.family: dict(r._mapping) for r in conn.execute(select(t.stream_heads))}
     out = []
     for family in ("feedback", "dossier", "infra"):
-        row = heads.get(family, {"family": family, "newest_event_at": None, "last_ingested_at": None,
-                                 "events_total": 0, "lag": None})  # fmt: skip
+        row = heads.get(family) or {"family": family, "newest_event_at": None, "last_ingested_at": None,
+                                    "events_total": 0, "lag": None}  # fmt: skip
         for key, col in (("event_age_s", "newest_event_at"), ("ingest_age_s", "last_ingested_at")):
             row[key] = (now - row[col]).total_seconds() if row[col] is not None else None
         out.append(row)
@@ -220,8 +251,136 @@ def stream_health(conn: Connection, now: datetime) -> list[dict[str, Any]]:
 
 
 def dead_letters(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest dead letters: position, kind, reason and size (not the bytes: they may hold personal data)."""
+    """The newest dead letters: position, kind, reason and size (not the bytes: may be personal data)."""
     dl = t.dead_letters.c
     q = select(dl.id, dl.topic, dl.partition, dl.offset, dl.kind, dl.reason, dl.received_at,
                func.length(dl.raw).label("size")).order_by(dl.id.desc()).limit(limit)  # fmt: skip
     return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def facts(
+    conn: Connection, keys: Iterable[str], *, province: str | None = None, unit: str | None = None,
+    since: datetime, until: datetime, now: datetime, cal: WorkCalendar | None = None, by_unit: bool = False,
+) -> dict[str, dict[str, float]]:  # fmt: skip
+    """The facts the indicators ``keys`` read: {"": facts} for the scope, or {unit: facts} by unit."""
+    cal = cal or WorkCalendar.vietnam()
+    return _facts(conn, tuple(keys), province, unit, [span(since, until)], now, cal, by_unit)[0]
+
+
+def _facts(conn: Connection, keys: tuple[str, ...], province: str | None, unit: str | None,
+           spans: list[tuple[int, int]], now: datetime, cal: WorkCalendar,
+           by_unit: bool) -> list[dict[str, dict[str, float]]]:  # fmt: skip
+    """Facts for several hour ranges in one pass per source; counts of open items go with the first range."""
+    sources = {s for k in keys for s in ind.BY_KEY[k].sources}
+    lo, hi = min(b0 for b0, _ in spans), max(b1 for _, b1 in spans)
+    outs: list[dict[str, dict[str, float]]] = [defaultdict(dict) for _ in spans]
+    if metrics := ind.rollup_metrics(keys):
+        r = t.rollups
+        inside = [and_(r.c.bucket >= b0, r.c.bucket < b1) for b0, b1 in spans]
+        sums = [func.sum(case((w, r.c.value), else_=0.0)) for w in inside]
+        q = select(*_by(r, by_unit), r.c.metric, *sums).group_by(*_by(r, by_unit), r.c.metric)
+        for found in conn.execute(q.where(*_rollups(metrics, province, unit, lo, hi))):
+            at = int(by_unit)
+            key, metric, values = (found[0] if by_unit else ""), found[at], found[at + 1 :]
+            for out, value in zip(outs, values, strict=True):
+                out[key][metric] = float(value or 0.0)
+    if sources & {"fb.cohort_open", "fb.cohort_excluded"}:  # cases received in each range, as they are now
+        f = t.feedback_cases
+        received = [and_(f.c.received_at >= _when(b0), f.c.received_at < _when(b1)) for b0, b1 in spans]
+        # Rejected cases pile up for ever: the index on due_at (never before receipt) keeps that scan recent.
+        still_open = and_(f.c.status.in_(FEEDBACK_OPEN), f.c.answered_at.is_(None))
+        excluded = and_(f.c.status.in_(FEEDBACK_EXCLUDED), f.c.due_at >= _when(lo))
+        for fact, cond in (("fb.cohort_open", still_open), ("fb.cohort_excluded", excluded)):
+            q = select(*_by(f, by_unit), *(_one(w) for w in received)).where(
+                cond, f.c.received_at >= _when(lo), f.c.received_at < _when(hi), *_scope(f, province, unit))
+            for found in conn.execute(q.group_by(*_by(f, by_unit))):
+                key, values = (found[0] if by_unit else ""), found[int(by_unit) :]
+                for out, value in zip(outs, values, strict=True):
+                    out[key][fact] = value or 0
+    if needed := sources & set(COUNT_FACTS):
+        for key, row in _counts(conn, needed, province, unit, now, cal, by_unit).items():
+            outs[0][key].update(row)
+    if "site.open_down_minutes" in sources:
+        for o in active_outages(conn, province=province, unit=unit):
+            for out, (b0, b1) in zip(outs, spans, strict=True):
+                row = out[o["unit"] if by_unit else ""]
+                minutes = ind.open_outage_minutes([o["since"]], _when(b0), _when(b1), now)
+                row["site.open_down_minutes"] = row.get("site.open_down_minutes", 0.0) + minutes
+    for out, (b0, b1) in zip(outs, spans, strict=True):
+        if not by_unit:
+            out.setdefault("", {})
+        for row in out.values():
+            row["range.minutes"] = max(0.0, (min(b1, now.timestamp()) - b0) / 60)
+    return [dict(out) for out in outs]
+
+
+def compute_indicators(
+    conn: Connection, *, province: str | None = None, unit: str | None = None, since: datetime,
+    until: datetime, now: datetime, cal: WorkCalendar | None = None, targets: dict[str, float] | None = None,
+    score: ind.ScoreConfig | None = None, population: dict[str, int | None] | None = None, top: int = 10,
+) -> ind.IndicatorSet:  # fmt: skip
+    """Every indicator of the scope over [since, until), with the previous range of the same length."""
+    b0, b1 = span(since, until)
+    cur, prev = (f[""] for f in _facts(conn, tuple(ind.BY_KEY), province, unit, [(b0, b1), (2 * b0 - b1, b0)],
+                                       now, cal or WorkCalendar.vietnam(), False))  # fmt: skip
+    prev.update({k: v for k, v in cur.items() if k in COUNT_FACTS})  # sites now stand in for sites then
+    cats = rollup_by_dim(conn, "fb.received", "category:", province=province, unit=unit, since=since,
+                         until=until, values=get_args(ev.FeedbackCategory))  # fmt: skip
+    spots = {} if unit else rollup_by_unit(conn, "fb.received", province=province, since=since, until=until)
+    return ind.build_set(cur, prev, province=province, unit=unit, since=since, until=until, now=now,
+                         targets=targets, score=score, top_categories=ind.rank(cats, None, top),
+                         hotspots=ind.rank(spots, population, top))  # fmt: skip
+
+
+def unit_rollup_for_map(
+    conn: Connection, indicator: str, province: str | None, since: datetime, until: datetime, *,
+    now: datetime | None = None, cal: WorkCalendar | None = None, score: ind.ScoreConfig | None = None,
+) -> dict[str, float | None]:  # fmt: skip
+    """One indicator (or ``score.service``) per unit, for the choropleth; units without data are absent."""
+    score = score or ind.ScoreConfig()
+    composite = indicator == "score.service"
+    keys = tuple(sorted({k for g in score.groups for k in g.indicators})) if composite else (indicator,)
+    by_unit = facts(conn, keys, province=province, since=since, until=until, now=now or until, cal=cal,
+                    by_unit=True)  # fmt: skip
+    if composite:
+        return {u: ind.service_score(ind.compute_values(f, keys), score) for u, f in by_unit.items()}
+    return {u: ind.compute_values(f, keys)[indicator] for u, f in by_unit.items()}
+
+
+def recompute_rollups(conn: Connection, cal: WorkCalendar | None = None) -> Contributions:
+    """Every rollup contribution rebuilt from the raw events (the stored rollups are not touched)."""
+    cal = cal or WorkCalendar.vietnam()
+    e = t.events.c
+    out: Contributions = {}
+    current: tuple[str, str] | None = None
+    history: list[tuple[ev.Event, Placed]] = []
+    query = select(e.family, e.entity_id, e.payload, e.unit, e.province).order_by(e.family, e.entity_id)
+    for family, entity_id, payload, unit, province in conn.execution_options(yield_per=5000).execute(query):
+        if (family, entity_id) != current:
+            if current is not None:
+                accumulate(out, state_contributions(fold(*current, history, cal), cal))
+            current, history = (family, entity_id), []
+        event = _decoder.decode(payload)
+        accumulate(out, event_contributions(event, province, unit))
+        history.append((event, Placed(unit, province)))
+    if current is not None:
+        accumulate(out, state_contributions(fold(*current, history, cal), cal))
+    return out
+
+
+def stored_rollups(conn: Connection) -> Contributions:
+    """Every stored rollup row, keyed like the contributions."""
+    r = t.rollups.c
+    rows = conn.execute(select(r.province, r.unit, r.bucket, r.metric, r.dim, r.value))
+    return {(p, u, int(b), m, d): float(v) for p, u, b, m, d, v in rows}
+
+
+def rollup_drift(stored: Contributions, recomputed: Contributions,
+                 tol: float = 1e-6) -> dict[RollupKey, tuple[float, float]]:  # fmt: skip
+    """Keys where stored and recomputed differ by more than ``tol``: (stored, recomputed)."""
+    out = {}
+    for key in stored.keys() | recomputed.keys():
+        a, b = float(stored.get(key, 0.0)), float(recomputed.get(key, 0.0))
+        if abs(a - b) > tol * max(1.0, abs(a), abs(b)):
+            out[key] = (a, b)
+    return out
