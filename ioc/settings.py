@@ -40,6 +40,21 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the dashboard listens on.")
     port: int = _setting(8050, "Port the dashboard listens on.")
     language: str = _setting("vi", "Default UI language: vi or en.")
+    stream_amber_seconds: float = _setting(
+        120.0, "A stream whose newest event is older than this many seconds shows amber."
+    )
+    stream_red_seconds: str = _setting(
+        "600", "Older than this it shows red and the wall screen raises its stale banner; "
+        "'600' or per stream 'feedback=1800,dossier=1800,infra=300'."
+    )
+    display_slides: str = _setting(
+        "overview:20,map:30,dossiers:20,feedback:20,infra:15",
+        "Wall-screen slides and seconds each; the URL can override: /display?slides=map:60.",
+    )
+    map_tile_url: str = _setting(
+        "", "XYZ tile URL of the site's own tile server ({z}/{x}/{y}); empty: boundaries on a plain background."
+    )
+    poll_ms: int = _setting(1000, "How often open pages check for new data, in milliseconds.")
     cache_dir: str = _setting("var/cache", "Folder for derived caches (simplified boundaries).")
 
     @classmethod

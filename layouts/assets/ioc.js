@@ -1,0 +1,160 @@
+/* Browser side of the IOC dashboard: the live poll, the header's clock and freshness, slide rotation,
+   deadline countdowns. Everything here runs without the server: only poll() talks to it, and only to
+   the dashboard's own /api/v1/health. */
+(function () {
+  "use strict";
+  var noUpdate = function () { return window.dash_clientside.no_update; };
+  var pages = {};  // per page prefix: in-flight flag, last good poll, busy since, down since
+
+  function page(cfg) {
+    var key = cfg.url + "|" + (cfg.page || "");
+    if (!pages[key]) { pages[key] = {inflight: false, lastOk: null, busySince: null, downSince: null, t0: Date.now()}; }
+    return pages[key];
+  }
+
+  function fill(message, values) {
+    return String(message).replace(/\{(\w+)\}/g, function (_, k) { return values[k] !== undefined ? values[k] : ""; });
+  }
+
+  function number(value, cfg) {
+    return new Intl.NumberFormat(cfg.msgs._locale, {maximumFractionDigits: 0}).format(value);
+  }
+
+  function span(seconds, cfg) {
+    var m = cfg.msgs, s = Math.max(0, Math.floor(seconds));
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), mi = Math.floor((s % 3600) / 60);
+    if (d) { return fill(m["unit.days"], {n: d}) + (h ? " " + fill(m["unit.hours"], {n: h}) : ""); }
+    if (h) { return fill(m["unit.hours"], {n: h}) + (mi ? " " + fill(m["unit.minutes"], {n: mi}) : ""); }
+    if (mi) { return fill(m["unit.minutes"], {n: mi}); }
+    return fill(m["unit.seconds"], {n: s % 60});
+  }
+
+  function timeText(date, cfg, withSeconds) {
+    var opts = {timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", hour12: cfg.lang === "en"};
+    if (withSeconds) { opts.second = "2-digit"; }
+    return new Intl.DateTimeFormat(cfg.msgs._locale, opts).format(date);
+  }
+
+  function dateText(date, cfg) {
+    var opts = cfg.lang === "vi"
+      ? {timeZone: "Asia/Ho_Chi_Minh", weekday: "long", day: "2-digit", month: "2-digit", year: "numeric"}
+      : {timeZone: "Asia/Ho_Chi_Minh", weekday: "long", day: "numeric", month: "short", year: "numeric"};
+    return new Intl.DateTimeFormat(cfg.msgs._locale, opts).format(date);
+  }
+
+  function streamAges(health) {
+    /* Ages now: the server's ages plus the time since the answer arrived. */
+    var out = {};
+    if (!health || !health.body) { return out; }
+    var extra = (Date.now() - health.receivedAt) / 1000;
+    health.body.streams.forEach(function (s) {
+      out[s.family] = {age: s.age_s === null ? null : s.age_s + extra, amber: s.amber_s, red: s.red_s, lag: s.lag};
+    });
+    return out;
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    ioc: {
+      poll: async function (n, live, busy, cfg) {
+        var st = page(cfg), now = Date.now();
+        st.busySince = busy ? (st.busySince || now) : null;
+        if (st.inflight) { return [noUpdate(), noUpdate()]; }
+        st.inflight = true;
+        var controller = new AbortController();
+        var timer = setTimeout(function () { controller.abort(); }, cfg.timeout_ms);
+        try {
+          var res = await fetch(cfg.url, {cache: "no-store", signal: controller.signal, credentials: "same-origin"});
+          if (!res.ok) { throw new Error("HTTP " + res.status); }
+          var body = await res.json();
+          st.lastOk = Date.now();
+          var recovered = st.downSince !== null;
+          st.downSince = null;
+          var blocked = st.busySince !== null && now - st.busySince < cfg.busy_grace_ms;
+          var changed = !live || live.token !== body.token || recovered;
+          var nextLive = changed && !blocked ? {token: body.token, at: st.lastOk} : noUpdate();
+          return [nextLive, {ok: true, receivedAt: st.lastOk, lastOk: st.lastOk, body: body}];
+        } catch (err) {
+          st.downSince = st.downSince || now;
+          return [noUpdate(), {ok: false, receivedAt: st.lastOk, lastOk: st.lastOk, downSince: st.downSince,
+                               error: String(err), body: null}];
+        } finally {
+          clearTimeout(timer);
+          st.inflight = false;
+        }
+      },
+
+      header: function (n, health, cfg) {
+        /* Clock, date, one pill per stream (ok / amber / red with its age), connection and stale banner. */
+        var m = cfg.msgs, now = new Date(), st = page(cfg);
+        var last = st.lastBody || null;
+        if (health && health.ok && health.body) { st.lastBody = {body: health.body, receivedAt: health.receivedAt}; last = st.lastBody; }
+        var ages = streamAges(last);
+        var classes = [], titles = [], texts = [], silent = [];
+        cfg.families.forEach(function (f) {
+          var s = ages[f], level = "unknown", text = "…", title = m["family." + f];
+          if (s) {
+            level = s.age === null || s.age > s.red ? "red" : (s.age > s.amber ? "amber" : "ok");
+            text = s.age === null ? m["health.never"] : span(s.age, cfg);
+            title += " · " + fill(m["unit.ago"], {span: text});
+            if (s.lag !== null && s.lag !== undefined) {
+              title += " · " + m["health.lag"] + " " + number(s.lag, cfg);
+              if (s.lag > 0) { text += " · " + m["health.lag"] + " " + number(s.lag, cfg); }
+            }
+            if (level === "red") { silent.push(m["family." + f] + " (" + text + ")"); }
+          }
+          classes.push("stream-pill " + level);
+          titles.push(title);
+          texts.push(text);
+        });
+        var offline = health && !health.ok;
+        var sinceOk = st.lastOk ? (Date.now() - st.lastOk) / 1000 : null;
+        var connClass = "conn " + (offline ? "offline" : "online");
+        var connText = offline
+          ? m["health.offline"] + (st.lastOk ? " · " + fill(m["health.last_heard"], {time: timeText(new Date(st.lastOk), cfg, true), span: span(sinceOk, cfg)}) : "")
+          : (st.lastOk ? fill(m["health.updated"], {span: span(sinceOk, cfg)}) : "…");
+        var bannerClass = "stale-banner hidden", bannerText = "";
+        var downFor = health && !health.ok && health.downSince ? Date.now() - health.downSince : 0;
+        if (downFor > cfg.offline_after_ms) {
+          bannerClass = "stale-banner shown offline";
+          bannerText = fill(m["health.offline_banner"], {time: st.lastOk ? timeText(new Date(st.lastOk), cfg, true) : "—"});
+        } else if (silent.length) {
+          bannerClass = "stale-banner shown";
+          bannerText = fill(m["health.stale_banner"], {streams: silent.join(", ")});
+        }
+        document.documentElement.classList.toggle("is-stale", bannerClass.indexOf("shown") >= 0);
+        return [timeText(now, cfg, true), dateText(now, cfg)].concat(classes, titles, texts,
+          [connClass, connText, bannerClass, bannerText]);
+      },
+
+      rotate: function (n, cfg, count) {
+        /* Which slide shows now: durations from the URL or settings, cycling from page load. */
+        var st = page(cfg), durations = cfg.durations, total = 0, i;
+        for (i = 0; i < durations.length; i++) { total += durations[i]; }
+        var t = ((Date.now() - st.t0) / 1000) % total, active = 0, acc = 0;
+        for (i = 0; i < durations.length; i++) { acc += durations[i]; if (t < acc) { active = i; break; } }
+        var classes = [], dots = [];
+        for (i = 0; i < durations.length; i++) {
+          classes.push("slide" + (i === active ? " active" : ""));
+          dots.push("dot" + (i === active ? " active" : ""));
+        }
+        return [classes, dots, active];
+      },
+
+      countdowns: function (n, cfg) {
+        /* Deadline countdowns of the work queues, every second, from their data-due attribute. */
+        var m = cfg.msgs, now = Date.now();
+        document.querySelectorAll("[data-due]").forEach(function (el) {
+          var left = (Date.parse(el.getAttribute("data-due")) - now) / 1000;
+          el.setAttribute("data-left", fill(left >= 0 ? m["unit.left"] : m["unit.late"], {span: span(Math.abs(left), cfg)}));
+          el.classList.toggle("late", left < 0);
+        });
+        return noUpdate();
+      },
+
+      viewport: function (pathname) {
+        /* The screen's size, so that wall-screen charts scale their type from 1080p to 4K. */
+        return {w: window.innerWidth, h: window.innerHeight};
+      }
+    }
+  });
+})();

@@ -1,0 +1,120 @@
+"""The live loop every page shares: a cheap poll of /api/v1/health, a header that ages by itself.
+
+Measured against Dash's WebSocket push (docs/api.md, bench/dashboard_bench.py), polling
+won: Dash's push needs the FastAPI or Quart backend instead of Flask, and a one-second
+poll of a three-row table already keeps the page within its two-second freshness target.
+The browser fetches the health endpoint every ``poll_ms`` (outside Dash's callback
+machinery); only when the change token moves does it touch a store that triggers the
+page's server callbacks. While those run (the page's ``busy`` store), new tokens wait,
+so a slow server never piles callbacks up; after a network drop the next good poll
+triggers a refresh by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc
+
+from ioc.i18n import Lang, js_messages
+from layouts.context import FAMILIES, Dashboard
+
+HEALTH_PATH = "api/v1/health"
+JS_KEYS = (
+    "family.feedback",
+    "family.dossier",
+    "family.infra",
+    "health.lag",
+    "health.never",
+    "health.online",
+    "health.offline",
+    "health.updated",
+    "health.last_heard",
+    "health.stale_banner",
+    "health.offline_banner",
+    "unit.seconds",
+    "unit.minutes",
+    "unit.hours",
+    "unit.days",
+    "unit.ago",
+    "unit.left",
+    "unit.late",
+)
+
+
+@dataclass(frozen=True)
+class LiveIds:
+    """The ids of one page's live components (each page passes its own prefixed constants)."""
+
+    tick: str
+    live: str
+    health: str
+    busy: str
+    cfg: str
+    clock: str
+    date: str
+    conn: str
+    banner: str
+
+    def pill(self, family: str) -> str:
+        """Id of one stream's freshness pill."""
+        return f"{self.tick.rsplit('-', 1)[0]}-stream-{family}"
+
+
+def ids(prefix: str) -> LiveIds:
+    """The live ids of a page: ``ops-tick``, ``ops-live``..."""
+    names = ("tick", "live", "health", "busy", "cfg", "clock", "date", "conn", "banner")
+    return LiveIds(**{n: f"{prefix}-{n}" for n in names})
+
+
+def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[Any]:
+    """The interval and stores of the loop, with what the browser's scripts need to know."""
+    cfg = {
+        "url": ctx.prefix + HEALTH_PATH,
+        "poll_ms": int(ctx.option("poll_ms")),
+        "timeout_ms": 4000,
+        "busy_grace_ms": 15000,
+        "offline_after_ms": 10000,
+        "lang": lang,
+        "msgs": js_messages(lang, JS_KEYS),
+        "families": list(FAMILIES),
+        **extra,
+    }
+    return [
+        dcc.Interval(id=li.tick, interval=cfg["poll_ms"], n_intervals=0),
+        dcc.Store(id=li.live),
+        dcc.Store(id=li.health),
+        dcc.Store(id=li.busy, data=False),
+        dcc.Store(id=li.cfg, data=cfg),
+    ]
+
+
+def register(app: Dash, li: LiveIds) -> None:
+    """The two browser-side callbacks: poll the health endpoint, and render clock, pills and banners."""
+    # Not at page load: the first render must not wait for a poll (the first tick comes a second later).
+    app.clientside_callback(
+        ClientsideFunction("ioc", "poll"),
+        Output(li.live, "data"),
+        Output(li.health, "data"),
+        Input(li.tick, "n_intervals"),
+        State(li.live, "data"),
+        State(li.busy, "data"),
+        State(li.cfg, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("ioc", "header"),
+        Output(li.clock, "children"),
+        Output(li.date, "children"),
+        *[Output(li.pill(f), "className") for f in FAMILIES],
+        *[Output(li.pill(f), "title") for f in FAMILIES],
+        *[Output(f"{li.pill(f)}-age", "children") for f in FAMILIES],
+        Output(li.conn, "className"),
+        Output(li.conn, "children"),
+        Output(li.banner, "className"),
+        Output(li.banner, "children"),
+        Input(li.tick, "n_intervals"),
+        Input(li.health, "data"),
+        State(li.cfg, "data"),
+    )

@@ -1,0 +1,65 @@
+"""The wall screen: no controls, slides rotating with their own durations, a stale banner when data stops."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from tests.browser.conftest import Browser, LiveServer
+from tests.browser.test_ops import foreign
+from tests.unit.layouts.store import heartbeat
+
+
+def active(b: Browser) -> str:
+    """The slide on screen."""
+    return b.js(
+        "const s = document.querySelector('.slide.active'); return s ? s.getAttribute('data-slide') : ''"
+    )
+
+
+def loaded(b: Browser) -> bool:
+    """The overview's big numbers are in."""
+    return b.js("return document.querySelectorAll('#disp-kpis .card').length === 8")
+
+
+def test_display_rotates_its_slides_with_durations_from_the_url(server: LiveServer, browser: Browser) -> None:
+    server.writer.write(heartbeat())
+    browser.open(f"{server.url}/display?slides=overview:3,map:3,dossiers:3", 1920, 1080)
+    browser.wait_for("the wall to render", lambda: loaded(browser), timeout=20)
+    assert browser.js("return document.querySelectorAll('input, select, button, .dash-dropdown').length") == 0
+    plan = ["overview", "map", "dossiers"]
+    seen, changed_at = [active(browser)], []
+    deadline = time.monotonic() + 12
+    while len(seen) < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        if active(browser) != seen[-1]:
+            seen.append(active(browser))
+            changed_at.append(time.monotonic())
+    first = plan.index(seen[0])
+    assert seen == [plan[(first + i) % 3] for i in range(4)]  # in the plan's order, round and round
+    assert 2.5 <= changed_at[2] - changed_at[1] <= 3.6  # each slide for its own three seconds
+    assert browser.console_errors() == []
+    assert foreign(browser.requests(server.url), server.url) == []
+
+
+def test_display_raises_the_stale_banner_when_the_stream_stops(server: LiveServer, browser: Browser) -> None:
+    server.writer.write(heartbeat())
+    browser.open(f"{server.url}/display?slides=overview:60", 1920, 1080)
+    browser.wait_for("the wall to render", lambda: loaded(browser), timeout=20)
+    browser.wait_for(
+        "every stream to be fresh",
+        lambda: browser.js("return document.querySelectorAll('.stream-pill.ok').length") == 3,
+        timeout=10,
+    )
+    assert "hidden" in browser.js("return document.getElementById('disp-banner').className")
+    time.sleep(1)
+    browser.screenshot("display.png")
+    server.clock.shift = timedelta(minutes=11)  # nothing arrives for 11 minutes (threshold: 10)
+    browser.wait_for(
+        "the stale banner",
+        lambda: "shown" in browser.js("return document.getElementById('disp-banner').className"),
+        timeout=10,
+    )
+    assert "CẢNH BÁO" in browser.text("disp-banner")
+    time.sleep(1)
+    browser.screenshot("display-stale.png")

@@ -1,0 +1,136 @@
+"""The operations room in a real browser: loads clean, self-contained, live, bilingual, drills down."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from selenium.webdriver.common.by import By
+
+from tests.browser.conftest import FRESHNESS_S, Browser, LiveServer
+from tests.unit.layouts.store import feedback
+
+COMMUNES_OF_HUNG_YEN = 104
+
+
+def loaded(b: Browser) -> bool:
+    """Cards filled, map drawn, ticker filled."""
+    return b.js("""
+        const gd = document.querySelector('#ops-map .js-plotly-plot');
+        return !!document.getElementById('card-dos.received') && !!gd && !!gd._fullLayout
+               && !!gd._fullLayout.map
+               && document.querySelectorAll('#ops-ticker li.tick').length > 0;""")
+
+
+def foreign(requests: list[str], origin: str) -> list[str]:
+    """Requests that left the page's origin (data: and blob: URLs stay in the browser)."""
+    return [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and not u.startswith(origin)]
+
+
+def test_operations_room_loads_without_console_errors_or_requests_to_other_origins(
+    server: LiveServer, browser: Browser
+) -> None:
+    browser.open(server.url + "/?range=7d")
+    browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
+    browser.wait_for(
+        "the freshness pills",
+        lambda: "ok" in browser.js("return document.getElementById('ops-stream-dossier').className"),
+        timeout=10,
+    )
+    time.sleep(1.0)  # let the map finish drawing for the screenshot
+    browser.screenshot("ops-room.png")
+    assert browser.console_errors() == []
+    assert foreign(browser.requests(server.url), server.url) == []
+
+
+def test_map_draws_every_commune_of_the_province(server: LiveServer, browser: Browser) -> None:
+    browser.open(server.url + "/")
+    browser.wait_for("the map", lambda: loaded(browser), timeout=20)
+    # Trace 1 draws every unit of the view (grey without data, the coloured trace 2 above it).
+    drawn = browser.wait_for(
+        "the communes to be rendered",
+        lambda: browser.js("""
+        const gd = document.querySelector('#ops-map .js-plotly-plot');
+        const map = gd._fullLayout.map._subplot.map;
+        const fill = map.getStyle().layers
+            .find(l => l.id.includes(gd._fullData[1].uid) && l.id.endsWith('-fill'));
+        const source = map.getSource(fill.source).serialize().data;
+        const shown = map.queryRenderedFeatures({layers: [fill.id]}).length;
+        return shown > 0 ? [source.features.length, shown] : null;"""),
+        timeout=15,
+    )
+    assert drawn[0] == COMMUNES_OF_HUNG_YEN
+
+
+def test_event_stored_appears_on_the_page_within_the_freshness_target(
+    server: LiveServer, browser: Browser
+) -> None:
+    browser.open(server.url + "/")
+    browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
+    time.sleep(1.5)  # the page settles into its polling rhythm
+    marker = f"Cống thoát nước bị tắc {time.time_ns() % 10**6}, gọi 0912345678"
+    server.writer.write([feedback(marker)])
+    stored = time.monotonic()
+    text = browser.wait_for(
+        "the new feedback in the ticker",
+        lambda: [
+            t
+            for t in browser.js(
+                "return [...document.querySelectorAll('#ops-ticker .text')].map(e => e.innerText)"
+            )
+            if marker.split(",")[0] in t
+        ],
+        timeout=10,
+        every=0.02,
+    )
+    elapsed = time.monotonic() - stored
+    assert elapsed <= FRESHNESS_S, f"shown {elapsed:.2f} s after it was stored"
+    assert "0912345678" not in text[0] and "•••••••678" in text[0]  # the phone number is masked
+
+
+def test_language_switch_changes_labels_and_number_formats(server: LiveServer, browser: Browser) -> None:
+    browser.open(server.url + "/?range=7d")  # a day of history: thousands of dossiers
+    browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
+    vi = browser.text("card-dos.open") or browser.text("card-dos.overdue")
+    assert "BẢN ĐỒ ĐIỀU HÀNH" in browser.js("return document.body.innerText").upper()
+    received_vi = browser.text("card-dos.received")
+    browser.driver.find_element(By.ID, "lang-en").click()
+    browser.wait_for(
+        "English labels", lambda: "OPERATIONS MAP" in browser.js("return document.body.innerText").upper()
+    )
+    browser.wait_for(
+        "the English cards", lambda: loaded(browser) and "Received" in browser.text("card-dos.received")
+    )
+    received_en = browser.text("card-dos.received")
+    value_vi = received_vi.splitlines()[1]
+    value_en = received_en.splitlines()[1]
+    assert "." in value_vi and "," not in value_vi, value_vi  # 21.345 in Vietnamese
+    assert "," in value_en and "." not in value_en, value_en  # 21,345 in English
+    assert vi
+    time.sleep(1.0)
+    browser.screenshot("ops-room-en.png")
+
+
+def test_unit_search_ignores_diacritics_and_opens_the_drill_down(
+    server: LiveServer, browser: Browser
+) -> None:
+    browser.open(server.url + "/")
+    browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
+    browser.driver.find_element(By.ID, "ops-search").click()
+    box = browser.wait_for(
+        "the search box", lambda: browser.driver.find_element(By.CSS_SELECTOR, "input.dash-dropdown-search")
+    )
+    box.send_keys("pho hien")
+    option = browser.wait_for(
+        "Phố Hiến among the options",
+        lambda: [
+            o
+            for o in browser.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
+            if "Phố Hiến" in o.text
+        ],
+    )
+    option[0].click()
+    browser.wait_for("the drill-down of Phố Hiến", lambda: browser.text("ops-drill-name") == "Phố Hiến")
+    assert "open" in browser.js("return document.getElementById('ops-drill').className")
+    time.sleep(1.0)
+    browser.screenshot("ops-room-drill.png")
