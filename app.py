@@ -13,7 +13,9 @@ from geodata.registry import load_registry
 from ioc.settings import Settings
 from ioc.store import connect, migrate
 from layouts import create_dash
+from streams.alerting import kafka_publisher, start_alerting
 from streams.service import build_ingest, start_consumer, start_demo
+from streams.topics import Topics
 
 log = logging.getLogger("ioc")
 
@@ -25,8 +27,12 @@ def create_app(settings: Settings, *, ingest: bool = True) -> dash.Dash:
     registry = load_registry()
     app = create_dash(settings, engine, registry)
     if ingest:
+        stop = threading.Event()
+        publish = None
         if settings.kafka_bootstrap:
-            stop = threading.Event()
+            publish = kafka_publisher(settings.kafka_bootstrap, Topics(settings.topic_prefix).alerts)
+        start_alerting(engine, settings.province or None, stop, publish=publish)
+        if settings.kafka_bootstrap:
             start_consumer(settings, engine, registry, stop)
             log.info("consuming %s.* from %s", settings.topic_prefix, settings.kafka_bootstrap)
         else:

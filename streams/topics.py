@@ -32,6 +32,11 @@ class Topics:
         """Where messages that fail validation go, with the reason in a header."""
         return f"{self.prefix}.deadletter"
 
+    @property
+    def alerts(self) -> str:
+        """Where alert changes (raised, acknowledged, cleared, linked) are published."""
+        return f"{self.prefix}.alerts"
+
     def family_of(self, topic: str) -> str | None:
         """The family whose topic this is, if any."""
         for family in FAMILIES:
