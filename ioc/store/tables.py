@@ -87,7 +87,7 @@ feedback_cases = Table(
     Column("answered_at", UTCDateTime()),
     Column("outcome", String(10)),
     Column("satisfaction", Integer()),
-    Index("ix_feedback_open", "province", "status", "due_at"),
+    Index("ix_feedback_open", "province", "status", "due_at", "answered_at", "received_at"),  # covering (0003)
 )  # fmt: skip
 
 dossiers = Table(
@@ -129,6 +129,7 @@ rollups = Table(
     Column("value", Float(), nullable=False),
     PrimaryKeyConstraint("province", "metric", "bucket", "unit", "dim", name="pk_rollups"),
     Index("ix_rollups_metric", "metric", "bucket"),
+    Index("ix_rollups_scope", "province", "metric", "dim", "bucket", "value"),  # covering the refresh (0003)
 )  # fmt: skip
 
 stream_heads = Table(

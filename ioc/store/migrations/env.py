@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import ioc.store.alert_tables  # noqa: F401 - registers the alert tables on the metadata
 from ioc.store.tables import metadata
 
 engine = context.config.attributes["engine"]
