@@ -224,7 +224,7 @@ def map_figure(
                 colorscale=SCALES[higher_is_better],
                 colorbar=colorbar,
                 customdata=shown,
-                marker={"opacity": 0.9, "line": _edges(have, selected, mode)},
+                marker={"opacity": 0.9, "line": {"color": EDGE[mode], "width": 0.6}},
                 **common,
             ),
         ]
@@ -240,8 +240,8 @@ def map_figure(
                 customdata=no_data,
                 hovertemplate=hover,
                 marker={
-                    "size": [round((22 if c == selected else 11) * scale) for c in view.codes],
-                    "color": [HIGHLIGHT if c == selected else NO_DATA[mode] for c in view.codes],
+                    "size": round(11 * scale),
+                    "color": NO_DATA[mode],
                 },
             ),
             go.Scattermap(
@@ -264,6 +264,7 @@ def map_figure(
         ]
     traces.insert(0, _outline(view, mode))
     traces += marker_traces(markers, scale)
+    traces.append(_selection(view, selected, scale))
     layout = base_layout(
         tr,
         dark=dark,
@@ -316,12 +317,29 @@ def marker_traces(markers: Sequence[Marker], scale: float = 1.0) -> list[go.Scat
     return out
 
 
-def _edges(codes: Sequence[str], selected: str | None, mode: str) -> dict[str, list[Any]]:
-    """Unit borders: thin, and bright and thick for the selected unit."""
-    return {
-        "color": [HIGHLIGHT if c == selected else EDGE[mode] for c in codes],
-        "width": [3.0 if c == selected else 0.6 for c in codes],
-    }
+def _selection(view: MapView, selected: str | None, scale: float) -> Any:
+    """The last trace, above everything: the selected unit's outline (or a ring around its point)."""
+    codes = [selected] if selected in view.codes else []
+    if view.geojson_url is not None:
+        return go.Choroplethmap(
+            name="selected",
+            geojson=view.geojson_url,
+            featureidkey="properties.code",
+            locations=codes,
+            z=[0] * len(codes),
+            showscale=False,
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            marker={"line": {"color": HIGHLIGHT, "width": 3.5}},
+            hoverinfo="skip",
+        )
+    return go.Scattermap(
+        name="selected",
+        lat=[view.points[c][0] for c in codes],
+        lon=[view.points[c][1] for c in codes],
+        mode="markers",
+        hoverinfo="skip",
+        marker={"size": round(24 * scale), "color": HIGHLIGHT, "opacity": 0.55},
+    )
 
 
 def map_patch(
@@ -332,8 +350,6 @@ def map_patch(
     title: str,
     fmt: Fmt,
     rate: bool,
-    selected: str | None = None,
-    dark: bool = True,
 ) -> Patch:
     """Only what a live update changes: the coloured units' values and the markers."""
     have = [c for c in view.codes if values.get(c) is not None]
@@ -342,7 +358,6 @@ def map_patch(
     shown = [[view.names.get(c, c), f"{title}: {fmt(values[c])}", c] for c in have]
     values_trace = patch["data"][VALUES]
     if view.geojson_url is not None:
-        values_trace["marker"]["line"] = _edges(have, selected, "dark" if dark else "light")
         values_trace["locations"] = have
         values_trace["z"] = [values[c] for c in have]
         values_trace["zmin"], values_trace["zmax"] = zmin, zmax

@@ -106,10 +106,21 @@ def view(ctx: Dashboard, state: ViewState, lang: str = "vi") -> MapView:
         cache[key] = _build(ctx, state)
     where = state.province or ctx.province or "country"
     found = replace(cache[key], revision=f"map:{where}:{state.revision}")
-    unit = ctx.unit(state.focus) if state.focus else None
-    if unit is not None and unit.lat is not None and unit.lon is not None:
-        found = replace(found, center=(unit.lat, unit.lon), zoom=max(found.zoom + 1.2, 9.5))
+    target = focus_target(ctx, state, found)
+    if target is not None:
+        found = replace(found, center=(target[0], target[1]), zoom=target[2])
     return found
+
+
+def focus_target(
+    ctx: Dashboard, state: ViewState, base: MapView | None = None
+) -> tuple[float, float, float] | None:
+    """(lat, lon, zoom) to fly to for the state's focused commune, None without one."""
+    unit = ctx.unit(state.focus) if state.focus else None
+    if unit is None or unit.lat is None or unit.lon is None:
+        return None
+    fit = base.zoom if base is not None else view(ctx, replace(state, focus=None)).zoom
+    return unit.lat, unit.lon, round(max(fit + 1.2, 9.5), 2)
 
 
 def _build(ctx: Dashboard, state: ViewState) -> MapView:

@@ -38,6 +38,7 @@ TICKER, ALERTS, LANG, RENDERED, MAP_RENDERED, COUNTDOWN = (
     "ops-map-rendered",
     "ops-countdown",
 )
+FLY = "ops-map-fly"
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 MAP_CONFIG = {
     "displaylogo": False,
@@ -72,6 +73,7 @@ def layout(
             dcc.Store(id=RENDERED),
             dcc.Store(id=MAP_RENDERED),
             dcc.Store(id=COUNTDOWN),
+            dcc.Store(id=FLY),
             ui.banner(LIVE),
             ui.header(
                 LIVE,
@@ -263,6 +265,8 @@ def register(app: Dash, ctx: Dashboard) -> None:
         layout=lambda **kw: layout(ctx, **kw),
     )
     live.register(app, LIVE)
+    app.clientside_callback(ClientsideFunction("ioc", "fly"), Output(FLY, "data"), Input(MAP_VIEW, "data"),
+                            State(MAP, "id"), prevent_initial_call=True)  # fmt: skip
     app.clientside_callback(
         ClientsideFunction("ioc", "countdowns"),
         Output(COUNTDOWN, "data"),
@@ -426,7 +430,8 @@ def map_state(
             return no_update
         province = ctx.province_of(unit)
         focus = unit.code if unit.level == "commune" else None
-        return maps.ViewState("commune", province, state.lod, state.revision + 1, focus).to_dict()
+        moved = maps.ViewState("commune", province, state.lod, state.revision + 1, focus)
+        return moved.to_dict() | {"target": maps.focus_target(ctx, moved)}
     if trigger == MAP and relayout and "map.zoom" in relayout:
         center = relayout.get("map.center") or {}
         moved = maps.after_zoom(

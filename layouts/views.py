@@ -264,9 +264,7 @@ def map_figure(
 
     def build(patch: bool) -> Any:
         if patch:
-            return figures.map_patch(
-                v, values, marks, title=title, fmt=fmt, rate=d.unit == "%", selected=selected, dark=dark
-            )
+            return figures.map_patch(v, values, marks, title=title, fmt=fmt, rate=d.unit == "%")
         return figures.map_figure(
             v,
             values,

@@ -127,17 +127,20 @@
       },
 
       rotate: function (n, cfg, count) {
-        /* Which slide shows now: durations from the URL or settings, cycling from page load. */
-        var st = page(cfg), durations = cfg.durations, total = 0, i;
-        for (i = 0; i < durations.length; i++) { total += durations[i]; }
-        var t = ((Date.now() - st.t0) / 1000) % total, active = 0, acc = 0;
-        for (i = 0; i < durations.length; i++) { acc += durations[i]; if (t < acc) { active = i; break; } }
+        /* Which slide shows now: the next one once the current one has had its seconds (from the URL or
+           settings). Counted per slide, not on a fixed timetable: a busy screen stretches a slide, never skips one. */
+        var st = page(cfg), durations = cfg.durations, now = Date.now(), i;
+        if (st.slide === undefined) { st.slide = 0; st.since = now; }
+        if (now - st.since >= durations[st.slide] * 1000) {
+          st.slide = (st.slide + 1) % durations.length;
+          st.since = now;
+        }
         var classes = [], dots = [];
         for (i = 0; i < durations.length; i++) {
-          classes.push("slide" + (i === active ? " active" : ""));
-          dots.push("dot" + (i === active ? " active" : ""));
+          classes.push("slide" + (i === st.slide ? " active" : ""));
+          dots.push("dot" + (i === st.slide ? " active" : ""));
         }
-        return [classes, dots, active];
+        return [classes, dots, st.slide];
       },
 
       countdowns: function (n, cfg) {
@@ -148,6 +151,16 @@
           el.setAttribute("data-left", fill(left >= 0 ? m["unit.left"] : m["unit.late"], {span: span(Math.abs(left), cfg)}));
           el.classList.toggle("late", left < 0);
         });
+        return noUpdate();
+      },
+
+      fly: function (view, graphId) {
+        /* A selected commune: fly the map there (Plotly keeps the user's view, so move MapLibre itself). */
+        var gd = document.querySelector("#" + graphId + " .js-plotly-plot");
+        var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        if (sub && sub.map && view && view.target) {
+          sub.map.flyTo({center: [view.target[1], view.target[0]], zoom: view.target[2], duration: 900});
+        }
         return noUpdate();
       },
 

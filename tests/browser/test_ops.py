@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import time
 from urllib.parse import urlsplit
 
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import FRESHNESS_S, Browser, LiveServer
-from tests.unit.layouts.store import feedback
+from tests.unit.layouts.store import COMMUNE, feedback
 
 COMMUNES_OF_HUNG_YEN = 104
+TICKER_TEXTS = "return [...document.querySelectorAll('#ops-ticker .text')].map(e => e.innerText)"
 
 
 def loaded(b: Browser) -> bool:
@@ -68,24 +70,21 @@ def test_event_stored_appears_on_the_page_within_the_freshness_target(
     browser.open(server.url + "/")
     browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
     time.sleep(1.5)  # the page settles into its polling rhythm
-    marker = f"Cống thoát nước bị tắc {time.time_ns() % 10**6}, gọi 0912345678"
-    server.writer.write([feedback(marker)])
-    stored = time.monotonic()
-    text = browser.wait_for(
-        "the new feedback in the ticker",
-        lambda: [
-            t
-            for t in browser.js(
-                "return [...document.querySelectorAll('#ops-ticker .text')].map(e => e.innerText)"
-            )
-            if marker.split(",")[0] in t
-        ],
-        timeout=10,
-        every=0.02,
-    )
-    elapsed = time.monotonic() - stored
-    assert elapsed <= FRESHNESS_S, f"shown {elapsed:.2f} s after it was stored"
-    assert "0912345678" not in text[0] and "•••••••678" in text[0]  # the phone number is masked
+    delays = []
+    for n in range(3):  # the median of three: one sample may meet a garbage collection or a busy CI box
+        marker = f"Cống thoát nước bị tắc {n}-{time.time_ns() % 10**6}, gọi 0912345678"
+        server.writer.write([feedback(marker)])
+        stored = time.monotonic()
+        text = browser.wait_for(
+            "the new feedback in the ticker",
+            lambda marker=marker: [t for t in browser.js(TICKER_TEXTS) if marker.split(",")[0] in t],
+            timeout=10,
+            every=0.02,
+        )
+        delays.append(time.monotonic() - stored)
+        assert "0912345678" not in text[0] and "•••••••678" in text[0]  # the phone number is masked
+        time.sleep(random.uniform(0.3, 1.3))  # land anywhere in the one-second poll
+    assert sorted(delays)[1] <= FRESHNESS_S, f"shown after {', '.join(f'{d:.2f}' for d in delays)} s"
 
 
 def test_language_switch_changes_labels_and_number_formats(server: LiveServer, browser: Browser) -> None:
@@ -132,5 +131,12 @@ def test_unit_search_ignores_diacritics_and_opens_the_drill_down(
     option[0].click()
     browser.wait_for("the drill-down of Phố Hiến", lambda: browser.text("ops-drill-name") == "Phố Hiến")
     assert "open" in browser.js("return document.getElementById('ops-drill').className")
-    time.sleep(1.0)
+    browser.wait_for("the map to fly to the commune and outline it", lambda: browser.js("""
+        const gd = document.querySelector('#ops-map .js-plotly-plot');
+        const map = gd._fullLayout.map._subplot.map;
+        const top = gd.data[gd.data.length - 1];
+        return top.name === 'selected' && top.locations[0] === arguments[0] && map.getZoom() >= 9.5
+               && map.loaded();""", COMMUNE),
+        timeout=15)  # fmt: skip
+    time.sleep(1.5)
     browser.screenshot("ops-room-drill.png")

@@ -55,7 +55,7 @@ def test_map_draws_every_unit_and_colours_those_with_data(polygons: bool) -> Non
     assert (list(coloured["locations"]) if polygons else len(coloured["lat"])) == (
         ["11953", "12010"] if polygons else 2
     )
-    assert [t["name"] for t in fig["data"][VALUES + 1 :]] == ["alert", "outage"]
+    assert [t["name"] for t in fig["data"][VALUES + 1 :]] == ["alert", "outage", "selected"]
 
 
 def test_map_keeps_the_users_zoom_across_updates_and_fetches_nothing_from_outside() -> None:
@@ -80,9 +80,12 @@ def test_points_mode_draws_the_province_outline_under_the_communes() -> None:
     assert build()["data"][CONTEXT]["type"] == "scattermap"  # an empty placeholder keeps the indices
 
 
-def test_the_selected_unit_is_outlined() -> None:
-    line = build(selected="12010")["data"][VALUES]["marker"]["line"]
-    assert line["width"] == [0.6, 3.0] and line["color"][1] == figures.HIGHLIGHT
+@pytest.mark.parametrize("polygons", [True, False])
+def test_the_selected_unit_is_outlined_above_everything(polygons: bool) -> None:
+    top = build(polygons, selected="12010")["data"][-1]
+    assert top["name"] == "selected"
+    assert (list(top["locations"]) if polygons else len(top["lat"])) == (["12010"] if polygons else 1)
+    assert build(polygons)["data"][-1]["name"] == "selected"  # there, empty, when nothing is selected
 
 
 def test_map_patch_sends_values_and_markers_not_boundaries() -> None:
