@@ -63,7 +63,9 @@ def main() -> None:
     p.add_argument("--only", nargs="*", default=list(SUITES), help="suites to run")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
-    results: dict[str, Any] = {"machine": machine()}
+    previous = ROOT / "bench" / "results.json"
+    results: dict[str, Any] = json.loads(previous.read_text()) if args.only != list(SUITES) and previous.exists() else {}
+    results["machine"] = machine()
     for name in args.only:
         if not (ROOT / "bench" / f"{name}.py").exists():
             continue
