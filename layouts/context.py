@@ -45,7 +45,7 @@ OPTIONS: dict[str, tuple[Any, str]] = {
         "XYZ tile URL of the site's own tile server ({z}/{x}/{y}); empty draws the "
         "boundaries on a plain background and nothing is fetched from outside.",
     ),
-    "poll_ms": (1000, "How often open pages check for new data, in milliseconds."),
+    "poll_ms": (500, "How often open pages check for new data, in milliseconds."),
 }
 
 

@@ -326,10 +326,12 @@ def _selection(view: MapView, selected: str | None, scale: float) -> Any:
             geojson=view.geojson_url,
             featureidkey="properties.code",
             locations=codes,
-            z=[0] * len(codes),
+            z=[1] * len(codes),
+            zmin=0,
+            zmax=1,
             showscale=False,
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            marker={"line": {"color": HIGHLIGHT, "width": 3.5}},
+            colorscale=[[0, HIGHLIGHT], [1, HIGHLIGHT]],
+            marker={"opacity": 0.35, "line": {"color": HIGHLIGHT, "width": 3.5}},
             hoverinfo="skip",
         )
     return go.Scattermap(

@@ -1,13 +1,14 @@
 """The live loop every page shares: a cheap poll of /api/v1/health, a header that ages by itself.
 
 Measured against Dash's WebSocket push (docs/api.md, bench/dashboard_bench.py), polling
-won: Dash's push needs the FastAPI or Quart backend instead of Flask, and a one-second
-poll of a three-row table already keeps the page within its two-second freshness target.
+won: push needs the FastAPI or Quart backend instead of Flask and a worker thread per
+open page, and a half-second poll of a three-row table keeps pages within their
+two-second freshness target.
 The browser fetches the health endpoint every ``poll_ms`` (outside Dash's callback
-machinery); only when the change token moves does it touch a store that triggers the
-page's server callbacks. While those run (the page's ``busy`` store), new tokens wait,
-so a slow server never piles callbacks up; after a network drop the next good poll
-triggers a refresh by itself.
+machinery); only when the change token moves does it touch the stores that trigger the
+page's server callbacks. While the heavy ones run (the page's ``busy`` store), new tokens
+wait for them, so a slow server never piles callbacks up; cheap ones (the ticker) follow
+the token at once. After a network drop the next good poll refreshes the page by itself.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class LiveIds:
     """The ids of one page's live components (each page passes its own prefixed constants)."""
 
     tick: str
-    live: str
+    live: str  # the change token for the page's heavy callbacks: held back while they still run
+    fast: str  # the same token at once, for cheap callbacks (the ticker)
     health: str
     busy: str
     cfg: str
@@ -64,7 +66,7 @@ class LiveIds:
 
 def ids(prefix: str) -> LiveIds:
     """The live ids of a page: ``ops-tick``, ``ops-live``..."""
-    names = ("tick", "live", "health", "busy", "cfg", "clock", "date", "conn", "banner")
+    names = ("tick", "live", "fast", "health", "busy", "cfg", "clock", "date", "conn", "banner")
     return LiveIds(**{n: f"{prefix}-{n}" for n in names})
 
 
@@ -84,6 +86,7 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
     return [
         dcc.Interval(id=li.tick, interval=cfg["poll_ms"], n_intervals=0),
         dcc.Store(id=li.live),
+        dcc.Store(id=li.fast),
         dcc.Store(id=li.health),
         dcc.Store(id=li.busy, data=False),
         dcc.Store(id=li.cfg, data=cfg),
@@ -92,13 +95,15 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
 
 def register(app: Dash, li: LiveIds) -> None:
     """The two browser-side callbacks: poll the health endpoint, and render clock, pills and banners."""
-    # Not at page load: the first render must not wait for a poll (the first tick comes a second later).
+    # Not at page load: the first render must not wait for a poll (the first tick follows shortly).
     app.clientside_callback(
         ClientsideFunction("ioc", "poll"),
         Output(li.live, "data"),
+        Output(li.fast, "data"),
         Output(li.health, "data"),
         Input(li.tick, "n_intervals"),
         State(li.live, "data"),
+        State(li.fast, "data"),
         State(li.busy, "data"),
         State(li.cfg, "data"),
         prevent_initial_call=True,

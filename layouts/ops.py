@@ -315,7 +315,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         return (*outputs, {"signature": signature, "digests": digests})
 
     @app.callback(
-        Output(TICKER, "children"), Output(ALERTS, "children"), Input(LIVE.live, "data"), State(LANG, "data")
+        Output(TICKER, "children"), Output(ALERTS, "children"), Input(LIVE.fast, "data"), State(LANG, "data")
     )
     def refresh_lists(_live: Any, lang: str) -> tuple[Any, Any]:
         """The newest events and the open alerts, on their own: they are cheap and come first."""

@@ -55,10 +55,10 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     ioc: {
-      poll: async function (n, live, busy, cfg) {
+      poll: async function (n, live, fast, busy, cfg) {
         var st = page(cfg), now = Date.now();
         st.busySince = busy ? (st.busySince || now) : null;
-        if (st.inflight) { return [noUpdate(), noUpdate()]; }
+        if (st.inflight) { return [noUpdate(), noUpdate(), noUpdate()]; }
         st.inflight = true;
         var controller = new AbortController();
         var timer = setTimeout(function () { controller.abort(); }, cfg.timeout_ms);
@@ -69,14 +69,16 @@
           st.lastOk = Date.now();
           var recovered = st.downSince !== null;
           st.downSince = null;
+          var token = {token: body.token, at: st.lastOk};
           var blocked = st.busySince !== null && now - st.busySince < cfg.busy_grace_ms;
           var changed = !live || live.token !== body.token || recovered;
-          var nextLive = changed && !blocked ? {token: body.token, at: st.lastOk} : noUpdate();
-          return [nextLive, {ok: true, receivedAt: st.lastOk, lastOk: st.lastOk, body: body}];
+          var fastChanged = !fast || fast.token !== body.token || recovered;
+          return [changed && !blocked ? token : noUpdate(), fastChanged ? token : noUpdate(),
+                  {ok: true, receivedAt: st.lastOk, lastOk: st.lastOk, body: body}];
         } catch (err) {
           st.downSince = st.downSince || now;
-          return [noUpdate(), {ok: false, receivedAt: st.lastOk, lastOk: st.lastOk, downSince: st.downSince,
-                               error: String(err), body: null}];
+          return [noUpdate(), noUpdate(), {ok: false, receivedAt: st.lastOk, lastOk: st.lastOk,
+                                           downSince: st.downSince, error: String(err), body: null}];
         } finally {
           clearTimeout(timer);
           st.inflight = false;
