@@ -54,7 +54,7 @@ class Settings:
     map_tile_url: str = _setting(
         "", "XYZ tile URL of the site's own tile server ({z}/{x}/{y}); empty: boundaries on a plain background."
     )
-    poll_ms: int = _setting(1000, "How often open pages check for new data, in milliseconds.")
+    poll_ms: int = _setting(500, "How often open pages check for new data, in milliseconds.")
     cache_dir: str = _setting("var/cache", "Folder for derived caches (simplified boundaries).")
 
     @classmethod

@@ -1,8 +1,7 @@
 """What every page and callback of one dashboard needs: settings, store, geography, clock, options.
 
 Built once per ``create_dash`` call and closed over by that app's callbacks, so two
-apps in one process (tests) never share state. Settings the dashboard adds are read
-with ``getattr`` and a default (see ``OPTIONS``) until they exist in ``ioc.settings``.
+apps in one process (tests) never share state.
 """
 
 from __future__ import annotations
@@ -27,31 +26,8 @@ FAMILIES = ("feedback", "dossier", "infra")
 DEFAULT_SLIDES = "overview:20,map:30,dossiers:20,feedback:20,infra:15"
 SLIDES = ("overview", "map", "dossiers", "feedback", "infra")
 
-# Settings this package reads; name -> (default, help). To be added to ioc.settings.Settings.
-OPTIONS: dict[str, tuple[Any, str]] = {
-    "stream_amber_seconds": (120, "A stream whose newest event is older than this many seconds shows amber."),
-    "stream_red_seconds": (
-        600,
-        "Older than this it shows red and the wall screen raises its stale banner; "
-        "'600' or per stream 'feedback=1800,dossier=1800,infra=300'.",
-    ),
-    "display_slides": (
-        DEFAULT_SLIDES,
-        "Wall-screen slides and seconds each (overview, map, dossiers, "
-        "feedback, infra); the URL can override: /display?slides=map:60.",
-    ),
-    "map_tile_url": (
-        "",
-        "XYZ tile URL of the site's own tile server ({z}/{x}/{y}); empty draws the "
-        "boundaries on a plain background and nothing is fetched from outside.",
-    ),
-    "poll_ms": (500, "How often open pages check for new data, in milliseconds."),
-}
-
-
-def option(settings: Settings, name: str) -> Any:
-    """A dashboard setting: the Settings field when it exists, else its default."""
-    return getattr(settings, name, OPTIONS[name][0])
+# Seconds of silence before amber and red for streams a per-stream setting does not name.
+AMBER_S, RED_S = 120.0, 600.0
 
 
 def thresholds(value: Any, default: float) -> dict[str, float]:
@@ -152,16 +128,16 @@ class Dashboard:
         return thread
 
     def option(self, name: str) -> Any:
-        """A dashboard setting (see OPTIONS)."""
-        return option(self.settings, name)
+        """A dashboard setting: the field of ``ioc.settings.Settings`` with this name."""
+        return getattr(self.settings, name)
 
     def amber(self) -> dict[str, float]:
         """Per stream: seconds of silence before amber."""
-        return thresholds(self.option("stream_amber_seconds"), OPTIONS["stream_amber_seconds"][0])
+        return thresholds(self.option("stream_amber_seconds"), AMBER_S)
 
     def red(self) -> dict[str, float]:
         """Per stream: seconds of silence before red (and the wall's stale banner)."""
-        return thresholds(self.option("stream_red_seconds"), OPTIONS["stream_red_seconds"][0])
+        return thresholds(self.option("stream_red_seconds"), RED_S)
 
     def unit(self, code: str | None) -> Unit | None:
         """The current unit with this code if it is inside the scope, else None."""
