@@ -19,17 +19,15 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from werkzeug.serving import make_server
 
 from geodata.registry import load_registry
 from ioc.settings import Settings
 from ioc.store import connect
 from layouts import create_dash
+from tests.support import chromium
 from tests.unit.layouts.store import PROVINCE, Writer, seed
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "geodata" / "hung-yen-communes-full.geojson"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FRESHNESS_S = 2.0  # the target: an event stored is on the page within two seconds
@@ -187,25 +185,15 @@ class Browser:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Browser]:
     """A fresh headless Chromium (its own profile), failing the test when Chromium is not installed."""
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.fail(f"browser tests need Debian's chromium ({CHROMIUM}) and chromium-driver ({CHROMEDRIVER})")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1920,1080",
-        "--hide-scrollbars",
-        "--lang=vi-VN",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    if why := chromium.missing():
+        pytest.fail(f"browser tests: {why}")
+    # No viewport override here (size=None): Browser.open sets each page's own size.
+    driver = chromium.start(
+        tmp_path / "profile",
+        size=None,
+        extra=("--window-size=1920,1080", "--hide-scrollbars", "--lang=vi-VN"),
+        log_performance=True,
+    )
     driver.execute_cdp_cmd("Network.enable", {})
     try:
         yield Browser(driver)
