@@ -37,7 +37,9 @@ def create_app(settings: Settings, *, ingest: bool = True) -> dash.Dash:
             log.info("consuming %s.* from %s", settings.topic_prefix, settings.kafka_bootstrap)
         else:
             start_demo(settings, build_ingest(settings, engine, registry), engine, registry)
-            log.info("no IOC_KAFKA_BOOTSTRAP: running the built-in demo feed at %.1f events/s", settings.demo_rate)
+            log.info(
+                "no IOC_KAFKA_BOOTSTRAP: running the built-in demo feed at %.1f events/s", settings.demo_rate
+            )
     return app
 
 

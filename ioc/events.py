@@ -8,7 +8,7 @@ JSON Schemas (``schemas/``) all come from them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -28,7 +28,8 @@ NonNegative = Annotated[float, Meta(ge=0)]
 
 FeedbackChannel = Literal["zalo", "citizen_app", "hotline_1022", "web_portal", "in_person"]
 FeedbackCategory = Literal[
-    "environment", "traffic", "land", "urban_order", "health", "education", "utilities", "social_welfare", "other"
+    "environment", "traffic", "land", "urban_order", "health", "education", "utilities", "social_welfare",
+    "other",
 ]
 DossierChannel = Literal["online", "in_person", "postal"]
 SiteKind = Literal["cell_site", "core_node", "data_centre"]
@@ -249,13 +250,13 @@ class SiteMetrics(InfraEvent, kw_only=True, frozen=True, tag="site.metrics"):
     interval_s: Annotated[int, Meta(gt=0, le=86400)] = 300
 
 
-AnyEvent = Union[
-    FeedbackReceived, FeedbackForwarded, FeedbackInProgress, FeedbackExtended, FeedbackAnswered,
-    FeedbackClosed, FeedbackRejected, FeedbackDuplicate,
-    DossierReceived, DossierProcessing, DossierSupplementRequested, DossierSupplementReceived,
-    DossierExtended, DossierCompleted, DossierReturned,
-    SiteStatusChanged, AlarmRaised, AlarmCleared, SiteMetrics,
-]  # fmt: skip
+AnyEvent = (
+    FeedbackReceived | FeedbackForwarded | FeedbackInProgress | FeedbackExtended | FeedbackAnswered
+    | FeedbackClosed | FeedbackRejected | FeedbackDuplicate
+    | DossierReceived | DossierProcessing | DossierSupplementRequested | DossierSupplementReceived
+    | DossierExtended | DossierCompleted | DossierReturned
+    | SiteStatusChanged | AlarmRaised | AlarmCleared | SiteMetrics
+)  # fmt: skip
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__struct_config__.tag: cls  # type: ignore[misc]

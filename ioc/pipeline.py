@@ -43,7 +43,7 @@ class Totals:
 class Ingest:
     """``handle(messages)`` for the consume loop and the demo feed alike."""
 
-    engine: "Engine"
+    engine: Engine
     locator: Locator
     calendar: WorkCalendar
     max_bytes: int = 65536
@@ -59,7 +59,9 @@ class Ingest:
         self.totals.add(result)
         return result
 
-    def _store(self, accepted: Sequence[Accepted], dead: list[DeadLetter]) -> tuple[BatchResult, list[DeadLetter]]:
+    def _store(
+        self, accepted: Sequence[Accepted], dead: list[DeadLetter]
+    ) -> tuple[BatchResult, list[DeadLetter]]:
         """Store; an event that cannot be stored for a lasting reason is found by halving and dead-lettered.
 
         Without this, one such message (a date beyond the working calendar, a byte the
@@ -71,8 +73,8 @@ class Ingest:
             raise
         except Exception as exc:  # noqa: BLE001 - anything lasting: isolate the culprit, keep the rest
             if len(accepted) <= 1:
-                culprits = [DeadLetter(a.message, "store", f"could not be stored: {type(exc).__name__}: {exc}")
-                            for a in accepted]  # fmt: skip
+                reason = f"could not be stored: {type(exc).__name__}: {exc}"
+                culprits = [DeadLetter(a.message, "store", reason) for a in accepted]
                 log.error("dead-lettering an event that cannot be stored: %s", exc)
                 all_dead = [*dead, *culprits]
                 return store.write_batch(self.engine, [], all_dead, self.calendar), all_dead

@@ -51,10 +51,11 @@ class RegistryLocator:
     ) -> list[Placed | str]:
         """A Placed per event, or the reason it cannot be placed (unknown code, outside Vietnam)."""
         out: list[Placed | str] = [self._code(u) if u is not None else "" for u in units]
-        points = [i for i, (x, y) in enumerate(zip(lons, lats)) if x is not None and y is not None]
+        pairs = zip(lons, lats, strict=True)
+        points = [i for i, (x, y) in enumerate(pairs) if x is not None and y is not None]
         if points:
             codes, reasons = self.placer.place([lons[i] for i in points], [lats[i] for i in points])
-            for i, code, reason in zip(points, codes, reasons):
+            for i, code, reason in zip(points, codes, reasons, strict=True):
                 if code is None:
                     out[i] = reason or "coordinates could not be placed on a unit"
                 elif units[i] is None:

@@ -74,7 +74,9 @@ def diff(before: Contributions, after: Contributions) -> Contributions:
     return {k: v for k, v in out.items() if v}
 
 
-def _add(out: Contributions, s: EntityState, at: datetime, metric: str, dims: Iterable[str], value: float = 1) -> None:
+def _add(
+    out: Contributions, s: EntityState, at: datetime, metric: str, dims: Iterable[str], value: float = 1
+) -> None:
     b = bucket_of(at)
     for dim in ("", *dims):
         key = (s.province, s.unit, b, metric, dim)
@@ -131,7 +133,7 @@ def _dossier(s: DossierState, out: Contributions, cal: WorkCalendar) -> None:
 
 def _site(s: SiteState, out: Contributions) -> None:
     """Closed outages: count at start, down minutes split by hour, restore time at the end."""
-    for (start, status), (end, _next) in zip(s.transitions, s.transitions[1:]):
+    for (start, status), (end, _next) in zip(s.transitions, s.transitions[1:], strict=False):
         if status != "down":
             continue
         _add(out, s, start, "site.outages", [])

@@ -25,15 +25,27 @@ class Settings:
     kafka_bootstrap: str = _setting(
         "", "Kafka bootstrap servers (host:port,...); empty runs the built-in demo feed instead."
     )
-    topic_prefix: str = _setting("ioc", "Prefix of the Kafka topics: <prefix>.feedback, .dossier, .infra, .deadletter.")
+    topic_prefix: str = _setting(
+        "ioc", "Prefix of the Kafka topics: <prefix>.feedback, .dossier, .infra, .deadletter."
+    )
     consumer_group: str = _setting("ioc-ingest", "Kafka consumer group of the ingest consumers.")
     batch_size: int = _setting(2000, "Most messages the consumer stores and commits in one batch.")
-    max_event_bytes: int = _setting(65536, "Largest accepted event payload in bytes; larger ones are dead-lettered.")
-    province: str = _setting("", "Scope: a 2-digit province code (e.g. 33 for Hưng Yên), or empty for the whole country.")
-    boundaries_path: str = _setting("", "Boundary file supplied by the province (GeoJSON, Shapefile, GeoPackage, GeoParquet).")
-    boundaries_code_field: str = _setting("code", "Property of the boundary file that holds the official unit code.")
+    max_event_bytes: int = _setting(
+        65536, "Largest accepted event payload in bytes; larger ones are dead-lettered."
+    )
+    province: str = _setting(
+        "", "Scope: a 2-digit province code (e.g. 33 for Hưng Yên), or empty for the whole country."
+    )
+    boundaries_path: str = _setting(
+        "", "Boundary file supplied by the province (GeoJSON, Shapefile, GeoPackage, GeoParquet)."
+    )
+    boundaries_code_field: str = _setting(
+        "code", "Property of the boundary file that holds the official unit code."
+    )
     boundaries_name_field: str = _setting("name", "Property of the boundary file that holds the unit name.")
-    demo_rate: float = _setting(1.0, "Events per second the built-in demo feed produces when Kafka is not configured.")
+    demo_rate: float = _setting(
+        1.0, "Events per second the built-in demo feed produces when Kafka is not configured."
+    )
     demo_backfill_hours: float = _setting(
         48.0, "Hours of simulated history the demo feed writes into an empty store before going live."
     )
@@ -52,7 +64,8 @@ class Settings:
         "Wall-screen slides and seconds each; the URL can override: /display?slides=map:60.",
     )
     map_tile_url: str = _setting(
-        "", "XYZ tile URL of the site's own tile server ({z}/{x}/{y}); empty: boundaries on a plain background."
+        "",
+        "XYZ tile URL of the site's own tile server ({z}/{x}/{y}); empty: boundaries on a plain background.",
     )
     poll_ms: int = _setting(500, "How often open pages check for new data, in milliseconds.")
     cache_dir: str = _setting("var/cache", "Folder for derived caches (simplified boundaries).")

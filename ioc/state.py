@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from ioc import events as ev
 from ioc.sla import classify_finished, due_at, feedback_due_at
@@ -132,7 +131,8 @@ class DossierState(EntityState):
         self._touch(event, place)
         match event:
             case ev.DossierReceived():
-                self.procedure_code, self.sector, self.agency = event.procedure_code, event.sector, event.agency
+                self.procedure_code = event.procedure_code
+                self.sector, self.agency = event.sector, event.agency
                 self.channel, self.full_online, self.has_fee = event.channel, event.full_online, event.has_fee
                 self.statutory_days, self.received_at = event.statutory_days, event.occurred_at
             case ev.DossierProcessing():
@@ -207,7 +207,8 @@ class SiteState(EntityState):
 
     def apply_metrics(self, event: ev.SiteMetrics, place: Placed) -> None:
         """Keep the newest metrics; commutative, so metrics never force a refold."""
-        if self.metrics_at is None or (event.occurred_at, event.event_id) > (self.metrics_at, self.metrics_event_id):
+        kept = (self.metrics_at, self.metrics_event_id)
+        if self.metrics_at is None or (event.occurred_at, event.event_id) > kept:
             if self.last_at is None:  # known only from metrics: placed by its newest sample, in any order
                 self.unit, self.province = place.unit, place.province
             self.metrics_at, self.metrics_event_id = event.occurred_at, event.event_id
@@ -220,7 +221,9 @@ STATE_TYPES: Mapping[str, type[EntityState]] = {
 }  # fmt: skip
 
 
-def fold(family: str, entity_id: str, events: Iterable[tuple[ev.Event, Placed]], cal: WorkCalendar) -> EntityState:
+def fold(
+    family: str, entity_id: str, events: Iterable[tuple[ev.Event, Placed]], cal: WorkCalendar
+) -> EntityState:
     """The state of one entity from all its events, whatever order they come in."""
     state = STATE_TYPES[family](entity_id=entity_id)
     for event, place in sorted(events, key=lambda pair: event_key(pair[0])):

@@ -15,7 +15,7 @@ from ioc.settings import documented_settings  # noqa: E402
 def table() -> str:
     """The markdown table of every IOC_* setting."""
     rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
-    rows += [f"| `{name}` | `{default}` | {help_text} |" for name, default, help_text in documented_settings()]
+    rows += [f"| `{name}` | `{default}` | {meaning} |" for name, default, meaning in documented_settings()]
     return "\n".join(rows)
 
 
@@ -23,8 +23,8 @@ def main() -> None:
     """Rewrite the table in README.md in place."""
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
-    new = re.sub(r"(<!-- settings -->\n).*?(<!-- /settings -->)", lambda m: m[1] + table() + "\n" + m[2], text,
-                 flags=re.S)
+    markers = r"(<!-- settings -->\n).*?(<!-- /settings -->)"
+    new = re.sub(markers, lambda m: m[1] + table() + "\n" + m[2], text, flags=re.S)
     readme.write_text(new, encoding="utf-8")
 
 

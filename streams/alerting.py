@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 Publish = Callable[[Sequence[AlertChange]], None]
 
 
-def evaluate_once(engine: Engine, rules: Sequence[Rule], province: str | None, cal: WorkCalendar,
-                  publish: Publish | None = None, now: datetime | None = None) -> list[AlertChange]:  # fmt: skip
+def evaluate_once(
+    engine: Engine, rules: Sequence[Rule], province: str | None, cal: WorkCalendar,
+    publish: Publish | None = None, now: datetime | None = None,
+) -> list[AlertChange]:  # fmt: skip
     """One evaluation in its own transaction; the changes go to ``publish`` after they are stored."""
     with engine.begin() as conn:
         changes = evaluate(conn, rules, now=now or datetime.now(UTC), province=province, cal=cal)

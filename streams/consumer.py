@@ -106,7 +106,9 @@ def _handle_with_retry(
             return True
         except TransientError as exc:
             wait = backoff.delay(attempt)
-            log.warning("store unavailable (%s); retry %d in %.1fs, offsets not committed", exc, attempt + 1, wait)
+            log.warning(
+                "store unavailable (%s); retry %d in %.1fs, offsets not committed", exc, attempt + 1, wait
+            )
             stats.retries += 1
             attempt += 1
             if stop.wait(wait):

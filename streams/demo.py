@@ -25,7 +25,8 @@ class DemoFeed:
         self, simulator: Simulator, handle: Handle, *, batch_size: int = 2000, tick: float = 1.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:  # fmt: skip
-        self.sim, self.handle, self.batch_size, self.tick, self.clock = simulator, handle, batch_size, tick, clock
+        self.sim, self.handle, self.clock = simulator, handle, clock
+        self.batch_size, self.tick = batch_size, tick
         self.stop = threading.Event()
         self.backfilled = threading.Event()
         self._run_id = f"demo-{int(time.time())}"

@@ -61,5 +61,6 @@ class DeadLetterPublisher:
                                headers=headers)  # fmt: skip
         try:
             self.producer.flush(timeout=30)
-        except KafkaError as exc:  # broker restarting: the batch is retried (storing it again changes nothing)
+        except KafkaError as exc:
+            # The broker is restarting: the batch is retried (storing it again changes nothing).
             raise DeadLettersUnpublished(f"dead letters not yet published: {exc}") from exc

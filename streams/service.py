@@ -15,7 +15,7 @@ from geodata.registry import Registry
 from ioc.pipeline import Ingest
 from ioc.placement import RegistryLocator
 from ioc.settings import Settings
-from ioc.simulation import SimUnit, Simulator
+from ioc.simulation import Simulator, SimUnit
 from ioc.store import is_empty, record_lag
 from ioc.worktime import WorkCalendar
 from streams import consumer as loop
@@ -29,8 +29,10 @@ log = logging.getLogger(__name__)
 def build_locator(settings: Settings, registry: Registry) -> RegistryLocator:
     """Point-in-polygon over the supplied boundary file, else nearest commune centroid."""
     if settings.boundaries_path:
-        gdf, report = load_boundaries(settings.boundaries_path, registry, code_field=settings.boundaries_code_field,
-                                      name_field=settings.boundaries_name_field)  # fmt: skip
+        gdf, report = load_boundaries(
+            settings.boundaries_path, registry,
+            code_field=settings.boundaries_code_field, name_field=settings.boundaries_name_field,
+        )  # fmt: skip
         log.info("boundaries: %s", report)
         return RegistryLocator(registry, Placer.from_boundaries(gdf, registry))
     return RegistryLocator(registry, Placer.from_registry(registry, settings.province or None))
@@ -82,7 +84,9 @@ def consume_forever(settings: Settings, engine: Engine, registry: Registry, stop
         producer.close(timeout=10)
 
 
-def start_consumer(settings: Settings, engine: Engine, registry: Registry, stop: threading.Event) -> threading.Thread:
+def start_consumer(
+    settings: Settings, engine: Engine, registry: Registry, stop: threading.Event
+) -> threading.Thread:
     """Run ``consume_forever`` in a daemon thread (the dashboard's own consumer), restarted if it fails."""
 
     def supervise() -> None:

@@ -29,9 +29,14 @@ log = logging.getLogger("simulate")
 def parse_args(argv: list[str], settings: Settings) -> argparse.Namespace:
     """Command-line options; defaults come from the IOC_* settings."""
     p = argparse.ArgumentParser(prog="python -m streams.simulate", description=__doc__.splitlines()[0])
-    p.add_argument("--bootstrap", default=settings.kafka_bootstrap or "127.0.0.1:9092", help="Kafka bootstrap servers")
-    p.add_argument("--province", default=settings.province, help="2-digit province code; empty for the country")
-    p.add_argument("--rate", type=float, default=settings.demo_rate, help="mean events per second (live mode)")
+    bootstrap = settings.kafka_bootstrap or "127.0.0.1:9092"
+    p.add_argument("--bootstrap", default=bootstrap, help="Kafka bootstrap servers")
+    p.add_argument(
+        "--province", default=settings.province, help="2-digit province code; empty for the country"
+    )
+    p.add_argument(
+        "--rate", type=float, default=settings.demo_rate, help="mean events per second (live mode)"
+    )
     p.add_argument("--count", type=int, default=0, help="produce this many events fast-forward, then stop")
     p.add_argument("--duration", type=float, default=0, help="live mode: stop after this many seconds")
     p.add_argument("--start", default="", help="fast-forward start, ISO 8601 (default: 30 days ago)")

@@ -22,7 +22,9 @@ ROWS_PER_STATEMENT = 400  # under SQLite's variable limit for our widest table
 def time_binder(conn: Connection) -> Callable[[datetime | None], Any]:
     """How this backend stores a timestamp: naive UTC, as SQLAlchemy's UTCDateTime does."""
     if conn.dialect.name == "sqlite":
-        return lambda d: None if d is None else d.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return lambda d: (
+            None if d is None else d.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        )
     return lambda d: None if d is None else d.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -37,14 +39,17 @@ def upsert(
     """
     name = table.name
     cols = ",".join(f'"{c}"' for c in columns)
-    sets = [f'"{c}"=excluded."{c}"' for c in update] + [f'"{c}"={name}."{c}"+excluded."{c}"' for c in increment]
+    sets = [f'"{c}"=excluded."{c}"' for c in update]
+    sets += [f'"{c}"={name}."{c}"+excluded."{c}"' for c in increment]
     action = "DO UPDATE SET " + ",".join(sets) if sets else "DO NOTHING"
-    tail = f" ON CONFLICT ({','.join(conflict)}) {action}" + (f' RETURNING "{returning}"' if returning else "")
+    tail = f" ON CONFLICT ({','.join(conflict)}) {action}"
+    if returning:
+        tail += f' RETURNING "{returning}"'
     out: list[Any] = []
     if conn.dialect.name == "postgresql":
         arrays = ",".join(f"%s::{_pg_type(table, c)}[]" for c in columns)
         sql = f"INSERT INTO {name} ({cols}) SELECT * FROM unnest({arrays}){tail}"
-        result = conn.exec_driver_sql(sql, tuple(list(col) for col in zip(*rows)))
+        result = conn.exec_driver_sql(sql, tuple(list(col) for col in zip(*rows, strict=True)))
         return [r[0] for r in result] if returning else out
     one = "(" + ",".join(["?"] * len(columns)) + ")"
     for i in range(0, len(rows), ROWS_PER_STATEMENT):

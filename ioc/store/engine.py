@@ -29,7 +29,7 @@ def connect(url: str, **kwargs: Any) -> Engine:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")  # a stored batch survives power loss: offsets are committed after it
+    cur.execute("PRAGMA synchronous=FULL")  # a stored batch survives power loss: offsets commit after it
     cur.execute("PRAGMA busy_timeout=10000")  # several consumers and the dashboard share the file
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: index pages of a growing store stay in memory
     cur.execute("PRAGMA temp_store=MEMORY")

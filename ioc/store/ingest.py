@@ -86,7 +86,9 @@ def _insert_events(conn: Connection, accepted: Sequence[Accepted], now: datetime
          i.place.province, i.place.unit, at(i.event.occurred_at), ingested, i.raw)
         for i in unique.values()
     )  # fmt: skip  (sorted: writers take row locks in one order)
-    inserted = set(bulk.upsert(conn, t.events, EVENT_COLUMNS, rows, conflict=["event_id"], returning="event_id"))
+    inserted = set(
+        bulk.upsert(conn, t.events, EVENT_COLUMNS, rows, conflict=["event_id"], returning="event_id")
+    )
     return [i for i in unique.values() if i.event.event_id in inserted]
 
 
@@ -104,8 +106,10 @@ def _update_states(
     if conn.dialect.name == "postgresql":
         # Serialise writers of the same entity (a replaced consumer finishing its old batch, producers
         # that don't key by entity): without it both read the same "before" and rollups drift.
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(x)) FROM unnest(%s::text[]) AS x ORDER BY x",
-                             ([f"{family}:{i}" for i in ids],))  # fmt: skip
+        conn.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(hashtext(x)) FROM unnest(%s::text[]) AS x ORDER BY x",
+            ([f"{family}:{i}" for i in ids],),
+        )
     for chunk in _chunks(ids):
         for entity_id, doc in conn.execute(select(table.c[key], table.c.doc).where(table.c[key].in_(chunk))):
             current[entity_id] = msgspec.json.decode(doc, type=state_type)
@@ -159,7 +163,8 @@ def _upsert_states(conn: Connection, family: str, states: list[EntityState]) -> 
 
 
 def _apply_rollups(conn: Connection, contributions: Contributions) -> None:
-    rows = sorted((p, m, b, u, d, float(v)) for (p, u, b, m, d), v in contributions.items() if v)  # lock order
+    # Sorted: writers take row locks in one order.
+    rows = sorted((p, m, b, u, d, float(v)) for (p, u, b, m, d), v in contributions.items() if v)
     if rows:
         bulk.upsert(conn, t.rollups, ROLLUP_COLUMNS, rows, conflict=ROLLUP_COLUMNS[:5], increment=["value"])
 
@@ -175,7 +180,9 @@ def _insert_dead(conn: Connection, dead: Sequence[DeadLetter], now: datetime) ->
          "kind": d.kind, "reason": d.reason, "raw": d.message.value or b"", "received_at": now}
         for d in dead
     ]  # fmt: skip
-    stmt = _insert(conn, t.dead_letters).on_conflict_do_nothing(index_elements=["topic", "partition", "offset"])
+    stmt = _insert(conn, t.dead_letters).on_conflict_do_nothing(
+        index_elements=["topic", "partition", "offset"]
+    )
     conn.execute(stmt, rows)
 
 

@@ -6,9 +6,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Float, Index, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, Text,
-    TypeDecorator, UniqueConstraint,
-)  # fmt: skip
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 
 
@@ -87,7 +99,8 @@ feedback_cases = Table(
     Column("answered_at", UTCDateTime()),
     Column("outcome", String(10)),
     Column("satisfaction", Integer()),
-    Index("ix_feedback_open", "province", "status", "due_at", "answered_at", "received_at"),  # covering (0003)
+    # a covering index (migration 0003)
+    Index("ix_feedback_open", "province", "status", "due_at", "answered_at", "received_at"),
 )  # fmt: skip
 
 dossiers = Table(

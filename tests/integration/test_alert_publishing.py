@@ -22,15 +22,18 @@ from streams.service import build_ingest
 from streams.topics import Topics
 
 
-def test_a_site_down_for_20_minutes_raises_an_alert_published_to_kafka(kafka_bootstrap: str, tmp_path: Path) -> None:
+def test_a_site_down_for_20_minutes_raises_an_alert_published_to_kafka(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
     engine = connect(f"sqlite:///{tmp_path / 'ioc.db'}")
     migrate(engine)
     down = examples()["site.status"]  # a Viettel 5G site going down
     build_ingest(Settings(), engine, load_registry())([RawMessage("t", 0, 0, msgspec.json.encode(down))])
     topic = Topics(f"t{uuid.uuid4().hex[:10]}").alerts
     rules = [r for r in load_rules() if r.key == "site_down"]
-    changes = evaluate_once(engine, rules, None, WorkCalendar.vietnam(), kafka_publisher(kafka_bootstrap, topic),
-                            now=down.occurred_at + timedelta(minutes=20))  # fmt: skip
+    publish = kafka_publisher(kafka_bootstrap, topic)
+    now = down.occurred_at + timedelta(minutes=20)
+    changes = evaluate_once(engine, rules, None, WorkCalendar.vietnam(), publish, now=now)
     assert [(c.change, c.alert.subject) for c in changes] == [("raised", down.site_id)]
     reader = KafkaConsumer(topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
                            consumer_timeout_ms=30_000)  # fmt: skip

@@ -11,20 +11,19 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.admin import NewTopic
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import create_engine, select, text
 
 from geodata.registry import load_registry
 from ioc import events as ev
 from ioc.event_examples import examples
 from ioc.ingest import RawMessage
-from ioc.pipeline import Ingest
 from ioc.settings import Settings
 from ioc.simulation import Simulator
 from ioc.store import connect, migrate
@@ -98,19 +97,20 @@ def test_known_set_with_duplicates_disorder_and_poison_is_stored_exactly(
     rng = random.Random(1)
     delivery = good + rng.sample(good, 8)  # duplicates
     rng.shuffle(delivery)  # out of order
+    unknown_unit = msgspec.structs.replace(examples()["feedback.received"], event_id="u-1", unit="99999")
+    in_tokyo = msgspec.structs.replace(examples()["site.metrics"], event_id="g-1", lat=35.68, lon=139.69)
     poison = [
         (topics.of("feedback"), b"{not json"),
         (topics.of("dossier"), json.dumps({"type": "dossier.completed", "event_id": "x"}).encode()),
-        (topics.of("feedback"), msgspec.json.encode(msgspec.structs.replace(examples()["feedback.received"],
-                                                                            event_id="u-1", unit="99999"))),
-        (topics.of("infra"), msgspec.json.encode(msgspec.structs.replace(examples()["site.metrics"],
-                                                                         event_id="g-1", lat=35.68, lon=139.69))),
+        (topics.of("feedback"), msgspec.json.encode(unknown_unit)),
+        (topics.of("infra"), msgspec.json.encode(in_tokyo)),
         (topics.of("feedback"), b"{" + b" " * 70_000 + b"}"),
-    ]  # fmt: skip
+    ]
     send(kafka_bootstrap, topics, delivery, poison)
     engine = connect(database_url)
     producer = make_producer(kafka_bootstrap)
-    ingest = build_ingest(Settings(), engine, load_registry(), publish_dead=DeadLetterPublisher(producer, topics))
+    publish_dead = DeadLetterPublisher(producer, topics)
+    ingest = build_ingest(Settings(), engine, load_registry(), publish_dead=publish_dead)
     consumer = loop.make_consumer(kafka_bootstrap, group_id, topics.streams)
     stats = loop.run(consumer, ingest, max_messages=len(delivery) + len(poison), idle_timeout=60)
     consumer.close()
@@ -125,8 +125,10 @@ def test_known_set_with_duplicates_disorder_and_poison_is_stored_exactly(
     assert sorted(k for k, _ in dead) == ["json", "place", "schema", "size", "unit"]
     assert any("outside Vietnam" in r for _, r in dead) and any("'99999'" in r for _, r in dead)
     assert thai_binh.province == "33"  # legacy Thái Bình code 34 lands in today's Hưng Yên
-    reader = KafkaConsumer(topics.dead_letter, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
-                           consumer_timeout_ms=20_000)  # fmt: skip
+    reader = KafkaConsumer(
+        topics.dead_letter, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
+        consumer_timeout_ms=20_000,
+    )  # fmt: skip
     reasons = []
     for message in reader:
         reasons.append(dict(message.headers)["reason"].decode())
@@ -136,9 +138,12 @@ def test_known_set_with_duplicates_disorder_and_poison_is_stored_exactly(
     assert len(reasons) == len(poison) and all(reasons)
 
 
-def consume_process(bootstrap: str, database_url: str, topics: Topics, group: str, log: Path) -> subprocess.Popen[bytes]:
+def consume_process(
+    bootstrap: str, database_url: str, topics: Topics, group: str, log: Path
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "IOC_KAFKA_BOOTSTRAP": bootstrap, "IOC_DATABASE_URL": database_url,
-           "IOC_TOPIC_PREFIX": topics.prefix, "IOC_CONSUMER_GROUP": group, "IOC_BATCH_SIZE": "300"}  # fmt: skip
+           "IOC_TOPIC_PREFIX": topics.prefix, "IOC_CONSUMER_GROUP": group,
+           "IOC_BATCH_SIZE": "300"}  # fmt: skip
     return subprocess.Popen([sys.executable, "-m", "streams.consume"], cwd=ROOT, env=env,
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
 
@@ -217,7 +222,10 @@ def test_broker_restart_mid_stream_reconnects_and_continues(
     stop = threading.Event()
     ingest = build_ingest(Settings(), engine, load_registry())
     consumer = loop.make_consumer(kafka_bootstrap, group_id, topics.streams)
-    thread = threading.Thread(target=lambda: loop.run(consumer, ingest, stop=stop, batch_size=500), daemon=True)
+    def consume() -> None:
+        loop.run(consumer, ingest, stop=stop, batch_size=500)
+
+    thread = threading.Thread(target=consume, daemon=True)
     thread.start()
     try:
         wait_for(lambda: count(engine) == 2000, 120, "the first half")

@@ -19,7 +19,7 @@ class CodeLocator:
     def locate(self, units: Sequence[str | None], lons: Sequence[float | None],
                lats: Sequence[float | None]) -> list[Placed | str]:  # fmt: skip
         out: list[Placed | str] = []
-        for unit, lon, lat in zip(units, lons, lats):
+        for unit, lon, lat in zip(units, lons, lats, strict=True):
             if unit is not None:
                 out.append(Placed(unit, unit[:2] if len(unit) == 2 else "33") if unit != "99999"
                            else "unknown unit code '99999'")  # fmt: skip

@@ -43,7 +43,8 @@ def test_domain_modules_do_not_import_database_kafka_or_dash(path: Path) -> None
 def test_only_entry_points_read_the_environment() -> None:
     readers = [
         str(p.relative_to(ROOT)) for folder in ("ioc", "streams", "layouts", "geodata")
-        for p in (ROOT / folder).rglob("*.py") if re.search(r"os\.environ|getenv", p.read_text(encoding="utf-8"))
+        for p in (ROOT / folder).rglob("*.py")
+        if re.search(r"os\.environ|getenv", p.read_text(encoding="utf-8"))
     ]  # fmt: skip
     assert set(readers) <= ENTRY_POINTS
 

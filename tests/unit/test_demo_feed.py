@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 
 from ioc.pipeline import Ingest
-from ioc.simulation import SimUnit, Simulator
+from ioc.simulation import Simulator, SimUnit
 from ioc.store import tables as t
 from ioc.worktime import WorkCalendar
 from streams.demo import DemoFeed
@@ -47,5 +47,7 @@ def test_simulated_day_has_office_hours_rhythm_and_a_realistic_late_share(cal: W
     for e in received:
         by_hour[e.occurred_at.astimezone(cal.to_local(start).tzinfo).hour] += 1
     assert sum(by_hour[8:17]) > 2 * sum(by_hour[:6] + by_hour[22:])  # busy office hours, quiet nights
-    assert {e.__struct_config__.tag for e in events} >= {"site.status", "site.alarm_raised", "feedback.closed",
-                                                          "dossier.completed", "dossier.supplement_requested"}
+    assert {e.__struct_config__.tag for e in events} >= {
+        "site.status", "site.alarm_raised", "feedback.closed", "dossier.completed",
+        "dossier.supplement_requested",
+    }  # fmt: skip

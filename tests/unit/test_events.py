@@ -42,7 +42,10 @@ def test_every_example_round_trips(tag: str) -> None:
         (b"", "json", "empty message"),
         (b"{not json", "json", "not valid JSON"),
         (b"[1, 2]", "schema", "Expected `object`"),
-        (json.dumps(fake(type="feedback.teleported")).encode(), "schema", "Invalid value 'feedback.teleported'"),
+        (
+            json.dumps(fake(type="feedback.teleported")).encode(), "schema",
+            "Invalid value 'feedback.teleported'",
+        ),
         (json.dumps(fake(occurred_at="2026-03-02T08:00:00")).encode(), "schema", "timezone"),
         (json.dumps(fake(category="weather")).encode(), "schema", "$.category"),
         (json.dumps(fake(case_id=None)).encode(), "schema", "missing required field `case_id`"),
@@ -95,5 +98,8 @@ def test_published_schema_rejects_bad_events(bad: dict[str, object]) -> None:
 def test_committed_schemas_and_event_docs_are_up_to_date() -> None:
     from scripts.export_schemas import render
 
-    stale = [str(p) for p, content in render().items() if not p.exists() or p.read_text(encoding="utf-8") != content]
+    stale = [
+        str(p) for p, content in render().items()
+        if not p.exists() or p.read_text(encoding="utf-8") != content
+    ]  # fmt: skip
     assert not stale, f"run python scripts/export_schemas.py: {stale}"

@@ -12,11 +12,10 @@ from sqlalchemy import Engine, func, select
 from ioc import events as ev
 from ioc.event_examples import examples
 from ioc.ingest import decode_batch
-from ioc.simulation import SimUnit, Simulator
+from ioc.simulation import Simulator, SimUnit
 from ioc.store import tables as t
 from ioc.store import write_batch
 from ioc.worktime import WorkCalendar
-
 from tests.support.snapshot import snapshot
 
 from .conftest import CodeLocator, messages
@@ -31,14 +30,16 @@ def ingest(engine: Engine, events: list[ev.Event], cal: WorkCalendar, batch: int
 
 def simulated(hours: int = 240, seed: int = 3) -> list[ev.Event]:
     units = [SimUnit(f"{12000 + i}", 20.6, 106.1) for i in range(5)]
-    sim = Simulator(units, rate=0.008, start=datetime(2026, 3, 2, tzinfo=UTC), cal=WorkCalendar.vietnam(), seed=seed)
-    return sim.advance(datetime(2026, 3, 2, tzinfo=UTC) + timedelta(hours=hours))
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    sim = Simulator(units, rate=0.008, start=start, cal=WorkCalendar.vietnam(), seed=seed)
+    return sim.advance(start + timedelta(hours=hours))
 
 
 def test_lifecycle_examples_fold_into_current_states(sqlite_engine: Engine, cal: WorkCalendar) -> None:
     ingest(sqlite_engine, list(examples().values()), cal)
     with sqlite_engine.connect() as conn:
-        case = conn.execute(select(t.feedback_cases).where(t.feedback_cases.c.case_id == "PA-2026-000123")).one()
+        cases = t.feedback_cases
+        case = conn.execute(select(cases).where(cases.c.case_id == "PA-2026-000123")).one()
         dossier = conn.execute(select(t.dossiers).where(t.dossiers.c.dossier_id.like("%0001"))).one()
         site = conn.execute(select(t.sites)).one()
     assert (case.status, case.satisfaction, case.outcome) == ("closed", 5, "early")
@@ -77,9 +78,11 @@ def test_out_of_order_and_duplicated_delivery_gives_the_in_order_result(
 def test_late_completion_moves_dossier_from_open_to_late(sqlite_engine: Engine, cal: WorkCalendar) -> None:
     ex = examples()
     received, completed = ex["dossier.received"], ex["dossier.completed"]
-    late = msgspec.structs.replace(completed, event_id="late-1", occurred_at=received.occurred_at + timedelta(days=40))
+    forty_days = received.occurred_at + timedelta(days=40)
+    late = msgspec.structs.replace(completed, event_id="late-1", occurred_at=forty_days)
     ingest(sqlite_engine, [received, late], cal)
-    ingest(sqlite_engine, [completed], cal)  # an earlier completion arrives late: the state follows event time
+    # An earlier completion arrives late: the state follows event time.
+    ingest(sqlite_engine, [completed], cal)
     with sqlite_engine.connect() as conn:
         dossier = conn.execute(select(t.dossiers.c.status, t.dossiers.c.outcome, t.dossiers.c.finished_at)
                                .where(t.dossiers.c.dossier_id == received.dossier_id)).one()  # fmt: skip
@@ -96,7 +99,8 @@ def test_dead_letters_are_stored_with_reason_and_bytes_once(sqlite_engine: Engin
         accepted, dead = decode_batch(batch, CodeLocator(), 65536)
         write_batch(sqlite_engine, accepted, dead, cal)
     with sqlite_engine.connect() as conn:
-        rows = conn.execute(select(t.dead_letters.c.kind, t.dead_letters.c.reason, t.dead_letters.c.raw)).all()
+        dl = t.dead_letters.c
+        rows = conn.execute(select(dl.kind, dl.reason, dl.raw)).all()
         heads = conn.execute(select(t.stream_heads.c.family, t.stream_heads.c.events_total)).all()
     assert [(r.kind, r.raw) for r in rows] == [("json", b"junk")]
     assert "not valid JSON" in rows[0].reason
@@ -116,7 +120,8 @@ def test_an_event_that_cannot_be_stored_is_dead_lettered_and_the_rest_of_its_bat
     batch = [msgspec.json.encode(e) for e in (ex["dossier.received"], beyond_calendar, ex["site.status"])]
     result = Ingest(sqlite_engine, CodeLocator(), cal)(messages(batch))
     with sqlite_engine.connect() as conn:
-        dead = conn.execute(select(t.dead_letters.c.kind, t.dead_letters.c.reason, t.dead_letters.c.offset)).all()
+        dl = t.dead_letters.c
+        dead = conn.execute(select(dl.kind, dl.reason, dl.offset)).all()
     assert (result.stored, result.dead) == (2, 1)
     assert [(d.kind, d.offset) for d in dead] == [("store", 1)]
     assert "could not be stored" in dead[0].reason
@@ -133,23 +138,27 @@ def test_steps_stamped_after_a_return_do_not_reopen_the_dossier(
 ) -> None:
     ex = examples()
     base = ex["dossier.received"]
-    returned = ev.DossierReturned(event_id="r-1", occurred_at=base.occurred_at + timedelta(hours=2), source="s",
-                                  unit=base.unit, dossier_id=base.dossier_id)  # fmt: skip
-    late = [msgspec.structs.replace(ex[tag], event_id=f"late-{i}", occurred_at=base.occurred_at + timedelta(hours=5))
+    returned = ev.DossierReturned(event_id="r-1", occurred_at=base.occurred_at + timedelta(hours=2),
+                                  source="s", unit=base.unit, dossier_id=base.dossier_id)  # fmt: skip
+    after = base.occurred_at + timedelta(hours=5)
+    late = [msgspec.structs.replace(ex[tag], event_id=f"late-{i}", occurred_at=after)
             for i, tag in enumerate(late_types)]  # fmt: skip
     ingest(sqlite_engine, [base, returned, *late], cal)
     with sqlite_engine.connect() as conn:
-        row = conn.execute(select(t.dossiers.c.status).where(t.dossiers.c.dossier_id == base.dossier_id)).one()
+        dossiers = t.dossiers.c
+        row = conn.execute(select(dossiers.status).where(dossiers.dossier_id == base.dossier_id)).one()
         totals = dict(conn.execute(select(t.rollups.c.metric, func.sum(t.rollups.c.value)).where(
             t.rollups.c.dim == "").group_by(t.rollups.c.metric)).all())  # fmt: skip
     assert row.status == status
     assert totals.get(metric) == 1 and not totals.get("dos.completed")
 
 
-def test_a_receipt_stamped_after_the_answer_does_not_reopen_the_case(sqlite_engine: Engine, cal: WorkCalendar) -> None:
+def test_a_receipt_stamped_after_the_answer_does_not_reopen_the_case(
+    sqlite_engine: Engine, cal: WorkCalendar
+) -> None:
     ex = examples()
-    received = msgspec.structs.replace(ex["feedback.received"], occurred_at=ex["feedback.closed"].occurred_at
-                                       + timedelta(minutes=1))  # fmt: skip
+    after_close = ex["feedback.closed"].occurred_at + timedelta(minutes=1)
+    received = msgspec.structs.replace(ex["feedback.received"], occurred_at=after_close)
     ingest(sqlite_engine, [ex["feedback.answered"], ex["feedback.closed"], received], cal)
     with sqlite_engine.connect() as conn:
         assert conn.execute(select(t.feedback_cases.c.status)).scalar() == "closed"
