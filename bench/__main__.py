@@ -33,7 +33,9 @@ def machine() -> dict[str, str]:
                 break
     mem_kb = int(open("/proc/meminfo", encoding="utf-8").readline().split()[1])
     sqlite = __import__("sqlite3").sqlite_version
-    pg = subprocess.run("ls /usr/lib/postgresql 2>/dev/null", shell=True, capture_output=True, text=True).stdout
+    pg = subprocess.run(
+        "ls /usr/lib/postgresql 2>/dev/null", shell=True, capture_output=True, text=True
+    ).stdout
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cores": str(os.cpu_count()),
         "memory": f"{mem_kb / 1024 / 1024:.1f} GiB", "python": platform.python_version(),
@@ -64,15 +66,22 @@ def main() -> None:
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     previous = ROOT / "bench" / "results.json"
-    results: dict[str, Any] = json.loads(previous.read_text()) if args.only != list(SUITES) and previous.exists() else {}
+    results: dict[str, Any] = (
+        json.loads(previous.read_text()) if args.only != list(SUITES) and previous.exists() else {}
+    )
     results["machine"] = machine()
     for name in args.only:
         if not (ROOT / "bench" / f"{name}.py").exists():
             continue
         print(f"== {name}", flush=True)
         results[name] = run_suite(name, args.quick)
-        print(json.dumps({k: v for k, v in results[name].items() if k != "trace"}, default=str)[:2000], flush=True)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        print(
+            json.dumps({k: v for k, v in results[name].items() if k != "trace"}, default=str)[:2000],
+            flush=True,
+        )
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     from bench.report import write_report
 
     write_report(results, ROOT / "BENCHMARKS.md")

@@ -2,8 +2,8 @@
 
 1M: real events from ``ioc.simulation.Simulator`` for the 104 communes of Hưng Yên (33), ingested through
 ``ioc.store.write_batch``. 10M: the same store plus 9 copies of its rollup rows and finished-case rows, each
-shifted 3 weeks further back (the history 9 more such periods would leave), generated directly, not ingested.
-Each size is measured as it is and with the two indexes proposed in docs/indicators.md.
+shifted further back by the simulated span (the history 9 more such periods would leave), generated
+directly, not ingested.
 
 ``python -m bench.indicators_bench [--events N] [--copies K] [--url URL]`` prints the numbers (URL: an empty
 database to use instead of a temporary SQLite file); ``run()`` returns them.
@@ -39,14 +39,7 @@ from ioc.worktime import VN_TZ, WorkCalendar
 PROVINCE = "33"
 START = datetime(2025, 10, 1, tzinfo=VN_TZ)  # a Wednesday, no holiday for weeks
 RATE = 1.0  # events/s: about 11,000 dossiers a working day, the scale of a merged province
-SHIFT = timedelta(weeks=3)  # keeps weekdays and hours aligned for the copies
-FEEDBACK_KEY = "feedback_cases (province, status, due_at"
-PROPOSED = {  # the indexes docs/indicators.md asks for, as (name, target) per backend
-    "sqlite": [("ix_rollups_scope", "rollups (province, metric, dim, bucket, value)"),
-               ("ix_feedback_open_cover", FEEDBACK_KEY + ", answered_at, received_at)")],
-    "postgresql": [("ix_rollups_scope", "rollups (province, metric, dim, bucket) INCLUDE (value)"),
-                   ("ix_feedback_open_cover", FEEDBACK_KEY + ") INCLUDE (answered_at, received_at)")],
-}  # fmt: skip
+WEEK = timedelta(weeks=1)
 OPEN = {"dossiers": ("received", "processing", "waiting_supplement"),
         "feedback_cases": ("received", "forwarded", "in_progress", "extended")}  # fmt: skip
 
@@ -73,16 +66,18 @@ def communes() -> list[SimUnit]:
     return [SimUnit(u.code, u.lat or 20.7, u.lon or 106.1) for u in load_registry().communes(PROVINCE)]
 
 
-def ingest(engine: Engine, events: int, cal: WorkCalendar,
-           batch: int = 5000) -> tuple[datetime, dict[str, float]]:  # fmt: skip
-    """Simulate and store about ``events`` events; the simulated now and the ingest rate."""
+def ingest(engine: Engine, events: int, cal: WorkCalendar, batch: int = 5000, start: datetime = START,
+           until: datetime | None = None) -> tuple[datetime, dict[str, float]]:  # fmt: skip
+    """Simulate and store about ``events`` events (or up to ``until``); the simulated now and the rate."""
     units = communes()
-    sim, locator = Simulator(units, rate=RATE, start=START, cal=cal, seed=1), NearestUnit(units)
+    sim, locator = Simulator(units, rate=RATE, start=start, cal=cal, seed=1), NearestUnit(units)
     stored, spent, offset = 0, 0.0, 0
     pending: list[bytes] = []
-    while stored < events:
-        pending.extend(msgspec.json.encode(e) for e in sim.advance(sim.now + timedelta(hours=1)))
-        while len(pending) >= batch or (pending and stored + len(pending) >= events):
+    while stored < events and (until is None or sim.now < until):
+        step = sim.now + timedelta(hours=1)
+        pending.extend(msgspec.json.encode(e) for e in sim.advance(min(step, until) if until else step))
+        last = until is not None and sim.now >= until
+        while len(pending) >= batch or (pending and (last or stored + len(pending) >= events)):
             chunk, pending = pending[:batch], pending[batch:]
             messages = [RawMessage("bench", 0, offset + i, v) for i, v in enumerate(chunk)]
             offset += len(chunk)
@@ -116,8 +111,10 @@ def measure(engine: Engine, now: datetime, cal: WorkCalendar, repeat: int) -> di
     with engine.connect() as conn:
         out["rollup_rows"] = conn.execute(select(func.count()).select_from(t.rollups)).scalar()
         for name, since in ranges.items():
+
             def refresh(since: datetime = since) -> None:
                 q.compute_indicators(conn, province=PROVINCE, since=since, until=now, now=now, cal=cal)
+
             out[f"indicators_{name}_ms"] = timings(refresh, repeat)
         week = now - timedelta(days=7)
         out["map_7d_ms"] = timings(lambda: q.unit_rollup_for_map(conn, "dos.on_time_rate", PROVINCE, week,
@@ -128,23 +125,9 @@ def measure(engine: Engine, now: datetime, cal: WorkCalendar, repeat: int) -> di
     def once() -> None:
         with engine.begin() as conn:
             evaluate(conn, rules, now=now, province=PROVINCE, cal=cal)
+
     out["evaluate_alerts_ms"] = timings(once, repeat)
     return out
-
-
-def with_index(engine: Engine, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``fn()`` with the proposed indexes in place; they are dropped again afterwards."""
-    indexes = PROPOSED[engine.dialect.name]
-    with engine.begin() as conn:
-        for name, target in indexes:
-            conn.execute(text(f"CREATE INDEX {name} ON {target}"))
-    tidy(engine)
-    try:
-        return fn()
-    finally:
-        with engine.begin() as conn:
-            for name, _ in indexes:
-                conn.execute(text(f"DROP INDEX {name}"))
 
 
 def tidy(engine: Engine) -> None:
@@ -156,24 +139,33 @@ def tidy(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def add_history(engine: Engine, copies: int) -> None:
-    """Copies of the rollup rows and finished-case rows, each shifted ``SHIFT`` further back."""
+def shift_for(start: datetime, now: datetime) -> timedelta:
+    """How far back each copy of the history goes: the simulated span in whole weeks, so copies never
+    overlap and weekdays and hours stay aligned."""
+    return WEEK * -(-(now - start) // WEEK)
+
+
+def add_history(engine: Engine, copies: int, shift: timedelta) -> None:
+    """Copies of the rollup rows and finished-case rows, each shifted ``shift`` further back."""
     with engine.begin() as conn:
         first = conn.execute(select(func.min(t.rollups.c.bucket))).scalar() or 0
         cols = [c for c in t.rollups.c]
         for k in range(1, copies + 1):
-            back = int(k * SHIFT.total_seconds())
+            back = int(k * shift.total_seconds())
             shifted = [t.rollups.c.bucket - back if c.name == "bucket" else c for c in cols]
-            conn.execute(insert(t.rollups).from_select([c.name for c in cols],
-                                                       select(*shifted).where(t.rollups.c.bucket >= first)))
+            conn.execute(
+                insert(t.rollups).from_select(
+                    [c.name for c in cols], select(*shifted).where(t.rollups.c.bucket >= first)
+                )
+            )
         for name, key in (("dossiers", "dossier_id"), ("feedback_cases", "case_id")):
             table = t.metadata.tables[name]
             times = [c.name for c in table.c if isinstance(c.type, t.UTCDateTime)]
             finished = select(table).where(table.c.status.not_in(OPEN[name]))
             rows = [dict(r._mapping) for r in conn.execute(finished)]
-            for k in range(1, copies + 1):
+            for k in range(1, copies + 1) if rows else ():  # no rows: an empty insert would add a blank one
                 conn.execute(insert(table), [
-                    {**r, key: f"{r[key]}~{k}", **{c: r[c] - k * SHIFT for c in times if r[c] is not None}}
+                    {**r, key: f"{r[key]}~{k}", **{c: r[c] - k * shift for c in times if r[c] is not None}}
                     for r in rows])  # fmt: skip
     tidy(engine)
 
@@ -191,11 +183,9 @@ def run(database_url: str | None = None, *, events: int = 1_000_000, copies: int
                                "generated": __doc__.split("\n\n")[1].replace("\n", " ")}  # fmt: skip
         label = f"{events / 1e6:g}M"
         out[label] = measure(engine, now, cal, repeat)
-        out[label + "+index"] = with_index(engine, lambda: measure(engine, now, cal, repeat))
-        add_history(engine, copies)
+        add_history(engine, copies, shift_for(START, now))
         label = f"{events * (copies + 1) / 1e6:g}M"
         out[label] = measure(engine, now, cal, repeat)
-        out[label + "+index"] = with_index(engine, lambda: measure(engine, now, cal, repeat))
         engine.dispose()
     return out
 

@@ -50,7 +50,9 @@ def produce(bootstrap: str, prefix: str, n: int) -> float:
     return time.perf_counter() - t0
 
 
-def worker(mode: str, bootstrap: str, prefix: str, n: int, database_url: str, profile: bool) -> dict[str, Any]:
+def worker(
+    mode: str, bootstrap: str, prefix: str, n: int, database_url: str, profile: bool
+) -> dict[str, Any]:
     """Consume ``n`` messages in this process as ``mode``; report rate and peak memory."""
     from streams import consumer as loop
     from streams.topics import Topics
@@ -120,21 +122,26 @@ def run(n: int = 200_000, profile: bool = False) -> dict[str, Any]:
     results: dict[str, Any] = {"n": n}
     with LocalKafka(jvm_options=(), heap="1g") as kafka, LocalPostgres(durable=True) as pg:
         prefix = f"bench{uuid.uuid4().hex[:8]}"
-        _create_topics(kafka.bootstrap, prefix)
+        create_topics(kafka.bootstrap, prefix)
         results["produce_seconds"] = round(produce(kafka.bootstrap, prefix, n), 1)
         sqlite_path = ROOT / "var" / f"bench-{prefix}.db"
         sqlite_path.parent.mkdir(exist_ok=True)
         for mode, url in (("raw", ""), ("sqlite", f"sqlite:///{sqlite_path}"), ("postgresql", pg.url)):
             results[mode] = _child(mode, kafka.bootstrap, prefix, n, url, False)
-            print(f"  {mode}: {results[mode]['events_per_s']} events/s, peak {results[mode]['peak_rss_mb']} MB",
+            r = results[mode]
+            print(f"  {mode}: {r['events_per_s']} events/s, peak {r['peak_rss_mb']} MB",
                   flush=True)  # fmt: skip
             _drop(sqlite_path)
-            if profile and mode != "raw":  # a separate, smaller run: cProfile's overhead stays out of the rates
+            if (
+                profile and mode != "raw"
+            ):  # a separate, smaller run: cProfile's overhead stays out of the rates
                 url = _fresh_pg(pg.url) if mode == "postgresql" else f"sqlite:///{sqlite_path}"
                 results[mode]["profile"] = _child(mode, kafka.bootstrap, prefix, n // 4, url, True)["profile"]
                 _drop(sqlite_path)
     for mode in ("sqlite", "postgresql"):
-        results[mode]["ratio_to_raw"] = round(results[mode]["events_per_s"] / results["raw"]["events_per_s"], 3)
+        results[mode]["ratio_to_raw"] = round(
+            results[mode]["events_per_s"] / results["raw"]["events_per_s"], 3
+        )
     return results
 
 
@@ -155,20 +162,22 @@ def _drop(sqlite_path: Path) -> None:
         f.unlink()
 
 
-def _create_topics(bootstrap: str, prefix: str) -> None:
+def create_topics(bootstrap: str, prefix: str) -> None:
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
 
     from streams.topics import Topics
 
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    admin.create_topics([NewTopic(t, 3, 1) for t in Topics(prefix).streams])
+    topics = Topics(prefix)
+    admin.create_topics([NewTopic(t, 3, 1) for t in (*topics.streams, topics.dead_letter, topics.alerts)])
     admin.close()
 
 
 def _child(mode: str, bootstrap: str, prefix: str, n: int, url: str, profile: bool) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "bench.ingest_bench", "--worker", mode, "--bootstrap", bootstrap,
-           "--prefix", prefix, "-n", str(n), "--database-url", url] + (["--profile"] if profile else [])  # fmt: skip
+           "--prefix", prefix, "-n", str(n), "--database-url", url]  # fmt: skip
+    cmd += ["--profile"] if profile else []
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} worker failed:\n{done.stderr[-3000:]}")
@@ -186,7 +195,11 @@ def main() -> None:
     p.add_argument("--database-url", default="")
     args = p.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.bootstrap, args.prefix, args.n, args.database_url, args.profile)))
+        print(
+            json.dumps(
+                worker(args.worker, args.bootstrap, args.prefix, args.n, args.database_url, args.profile)
+            )
+        )
     else:
         print(json.dumps(run(args.n, args.profile), indent=2))
 
