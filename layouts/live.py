@@ -19,6 +19,7 @@ from typing import Any
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 
 from ioc.i18n import Lang, js_messages
+from layouts import data
 from layouts.context import FAMILIES, Dashboard
 
 HEALTH_PATH = "api/v1/health"
@@ -83,10 +84,13 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
         "families": list(FAMILIES),
         **extra,
     }
+    # The token the page is rendered with: the first poll refreshes only if something was stored since.
+    with ctx.engine.connect() as conn:
+        token = {"token": data.change_token(conn), "at": None}
     return [
         dcc.Interval(id=li.tick, interval=cfg["poll_ms"], n_intervals=0),
-        dcc.Store(id=li.live),
-        dcc.Store(id=li.fast),
+        dcc.Store(id=li.live, data=token),
+        dcc.Store(id=li.fast, data=token),
         dcc.Store(id=li.health),
         dcc.Store(id=li.busy, data=False),
         dcc.Store(id=li.cfg, data=cfg),

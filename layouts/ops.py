@@ -325,8 +325,9 @@ def register(app: Dash, ctx: Dashboard) -> None:
         Output(MAP, "figure"),
         Output(MAP_BACK, "className"),
         Output(MAP_RENDERED, "data"),
-        # After the overview, not beside it: a map is the browser's heaviest work; the numbers come first.
-        Input(RENDERED, "data"),
+        # Beside the overview, not after it: chained, the map waited for the cards and charts to be drawn
+        # and for any refresh a new token started meanwhile (first complete render ~2x slower).
+        Input(LIVE.live, "data"),
         Input(MAP_METRIC, "value"),
         Input(MAP_VIEW, "data"),
         Input(RANGE, "value"),
