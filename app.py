@@ -21,13 +21,17 @@ log = logging.getLogger("ioc")
 
 
 def create_app(settings: Settings, *, ingest: bool = True) -> dash.Dash:
-    """A fresh app: migrated store, unit registry, the ingest feed (unless told not to), the pages."""
+    """A fresh app: migrated store, unit registry, the ingest feed (unless told not to), the pages.
+
+    ``app.server.extensions["ioc_stop"]`` is the event that stops its background work (the consumer or
+    demo feed, the alert loop) when set: for an embedding server's shutdown, and for tests.
+    """
     engine = connect(settings.database_url)
     migrate(engine)
     registry = load_registry()
     app = create_dash(settings, engine, registry)
+    stop = app.server.extensions["ioc_stop"] = threading.Event()
     if ingest:
-        stop = threading.Event()
         publish = None
         if settings.kafka_bootstrap:
             publish = kafka_publisher(settings.kafka_bootstrap, Topics(settings.topic_prefix).alerts)
@@ -36,7 +40,7 @@ def create_app(settings: Settings, *, ingest: bool = True) -> dash.Dash:
             start_consumer(settings, engine, registry, stop)
             log.info("consuming %s.* from %s", settings.topic_prefix, settings.kafka_bootstrap)
         else:
-            start_demo(settings, build_ingest(settings, engine, registry), engine, registry)
+            start_demo(settings, build_ingest(settings, engine, registry), engine, registry, stop)
             log.info(
                 "no IOC_KAFKA_BOOTSTRAP: running the built-in demo feed at %.1f events/s", settings.demo_rate
             )

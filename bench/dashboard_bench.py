@@ -277,7 +277,7 @@ def serve(url: str, bootstrap: str, prefix: str, cache: str) -> tuple[str, Timin
     app.server.wsgi_app = timing  # type: ignore[method-assign]
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}", timing, server
+    return f"http://127.0.0.1:{server.server_port}", timing, (server, app.server.extensions["ioc_stop"])
 
 
 def open_page(driver: Any, url: str) -> dict[str, int]:
@@ -377,7 +377,8 @@ def run(events: int = 1_000_000, total: int = 10_000_000, live_rate: float = 20.
                                                       f"{tmp}/profile-{range_key}")  # fmt: skip
             finally:
                 producer.close()
-                server.shutdown()
+                server[1].set()  # the app's consumer and alert loop stop before the broker does
+                server[0].shutdown()
     return out
 
 

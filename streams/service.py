@@ -50,13 +50,16 @@ def sim_units(registry: Registry, province: str | None) -> list[SimUnit]:
             if u.lat is not None and u.lon is not None]  # fmt: skip
 
 
-def start_demo(settings: Settings, ingest: Ingest, engine: Engine, registry: Registry) -> DemoFeed:
-    """Start the demo feed; history is backfilled only into an empty store."""
+def start_demo(settings: Settings, ingest: Ingest, engine: Engine, registry: Registry,
+               stop: threading.Event | None = None) -> DemoFeed:  # fmt: skip
+    """Start the demo feed (until ``stop`` is set); history is backfilled only into an empty store."""
     now = datetime.now(UTC)
     start = now - timedelta(hours=settings.demo_backfill_hours) if is_empty(engine) else now
     sim = Simulator(sim_units(registry, settings.province), rate=settings.demo_rate, start=start,
                     cal=ingest.calendar, seed=int(now.timestamp()), source="demo")  # fmt: skip
     feed = DemoFeed(sim, ingest, batch_size=settings.batch_size)
+    if stop is not None:
+        feed.stop = stop
     feed.start()
     return feed
 
