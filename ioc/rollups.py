@@ -8,6 +8,9 @@ recompute from raw events, in any arrival order:
 - *state* contributions, applied as the difference between an entity's state
   before and after a batch, so a late event that changes a dossier's outcome
   moves its count from one bucket to the other.
+
+The daily rollups hold the same contributions summed per Asia/Ho_Chi_Minh day
+(``by_day``), for reading long ranges.
 """
 
 from __future__ import annotations
@@ -22,12 +25,29 @@ from ioc.worktime import WorkCalendar
 RollupKey = tuple[str, str, int, str, str]  # province, unit, bucket, metric, dim
 Contributions = dict[RollupKey, float]
 HOUR = 3600
+DAY = 86400
+LOCAL_OFFSET = 7 * HOUR  # Asia/Ho_Chi_Minh is UTC+7 all year: local days start at 17:00 UTC
 
 
 def bucket_of(at: datetime) -> int:
     """The hour bucket (UTC epoch seconds) an instant falls in."""
     ts = int(at.timestamp())
     return ts - ts % HOUR
+
+
+def day_of(bucket: int) -> int:
+    """The Asia/Ho_Chi_Minh day (UTC epoch seconds of its start) an hour bucket falls in."""
+    return (bucket + LOCAL_OFFSET) // DAY * DAY - LOCAL_OFFSET
+
+
+def by_day(contributions: Mapping[RollupKey, float]) -> Contributions:
+    """Hourly contributions summed per local day: what the daily rollups hold."""
+    out: Contributions = {}
+    get = out.get
+    for (province, unit, bucket, metric, dim), value in contributions.items():
+        key = (province, unit, day_of(bucket), metric, dim)
+        out[key] = get(key, 0) + value
+    return out
 
 
 def event_contributions(event: ev.Event, province: str, unit: str) -> Contributions:

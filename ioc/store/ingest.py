@@ -1,4 +1,4 @@
-"""Store one batch: raw events (dedup by id), current states, rollup deltas, dead letters.
+"""Store one batch: raw events (dedup by id), current states, hourly and daily rollup deltas, dead letters.
 
 Everything happens in the caller's transaction, so a batch is stored whole or not at
 all; the consumer commits Kafka offsets only after that transaction commits.
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ioc import events as ev
 from ioc.ingest import Accepted, DeadLetter, _decoder
-from ioc.rollups import Contributions, accumulate, diff, event_contributions, state_contributions
+from ioc.rollups import Contributions, accumulate, by_day, diff, event_contributions, state_contributions
 from ioc.state import STATE_TYPES, EntityState, Placed, fold, needs_refold
 from ioc.store import bulk
 from ioc.store import tables as t
@@ -163,10 +163,12 @@ def _upsert_states(conn: Connection, family: str, states: list[EntityState]) -> 
 
 
 def _apply_rollups(conn: Connection, contributions: Contributions) -> None:
-    # Sorted: writers take row locks in one order.
-    rows = sorted((p, m, b, u, d, float(v)) for (p, u, b, m, d), v in contributions.items() if v)
-    if rows:
-        bulk.upsert(conn, t.rollups, ROLLUP_COLUMNS, rows, conflict=ROLLUP_COLUMNS[:5], increment=["value"])
+    """Add the batch's contributions to the hourly rollups, then the same summed per day to the daily ones."""
+    # Sorted, hourly before daily: writers take row locks in one order.
+    for table, changes in ((t.rollups, contributions), (t.rollups_daily, by_day(contributions))):
+        rows = sorted((p, m, b, u, d, float(v)) for (p, u, b, m, d), v in changes.items() if v)
+        if rows:
+            bulk.upsert(conn, table, ROLLUP_COLUMNS, rows, conflict=ROLLUP_COLUMNS[:5], increment=["value"])
 
 
 ROLLUP_COLUMNS = ("province", "metric", "bucket", "unit", "dim", "value")

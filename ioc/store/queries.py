@@ -17,7 +17,15 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, selec
 
 from ioc import events as ev
 from ioc import indicators as ind
-from ioc.rollups import HOUR, Contributions, RollupKey, accumulate, event_contributions, state_contributions
+from ioc.rollups import (
+    HOUR,
+    Contributions,
+    RollupKey,
+    accumulate,
+    by_day,
+    event_contributions,
+    state_contributions,
+)
 from ioc.state import Placed, fold
 from ioc.store import tables as t
 from ioc.worktime import US_PER_HOUR, VN_TZ, WorkCalendar
@@ -29,6 +37,7 @@ FEEDBACK_EXCLUDED = ("rejected", "duplicate")
 SOON_HOURS = 24.0
 Queue = Literal["dossiers_overdue", "dossiers_due_soon", "dossiers_waiting", "feedback_open",
                 "feedback_overdue", "sites_down"]  # fmt: skip
+Step = Literal["hour", "day"]
 COUNT_FACTS = ("dos.open", "dos.overdue", "dos.due_soon", "dos.waiting", "fb.open", "fb.overdue",
                "sites.total", "sites.down", "sites.degraded", "sites.in_service", "sites.in_service_5g",
                "alarms.open")  # fmt: skip
@@ -86,7 +95,7 @@ def rollup_totals(
 
 def rollup_series(
     conn: Connection, metric: str, *, province: str | None = None, unit: str | None = None, since: datetime,
-    until: datetime, step: Literal["hour", "day"] = "hour", dim: str = "",
+    until: datetime, step: Step = "hour", dim: str = "",
 ) -> list[tuple[datetime, float]]:  # fmt: skip
     """(bucket start, value) over the range, zero-filled; ``day`` buckets are Asia/Ho_Chi_Minh days."""
     b0, b1 = span(since, until)
@@ -347,8 +356,12 @@ def unit_rollup_for_map(
     return {u: ind.compute_values(f, keys)[indicator] for u, f in by_unit.items()}
 
 
-def recompute_rollups(conn: Connection, cal: WorkCalendar | None = None) -> Contributions:
-    """Every rollup contribution rebuilt from the raw events (the stored rollups are not touched)."""
+def recompute_rollups(conn: Connection, cal: WorkCalendar | None = None, *,
+                      step: Step = "hour") -> Contributions:  # fmt: skip
+    """Every rollup contribution rebuilt from the raw events, per hour or per local day (``by_day``).
+
+    The stored rollups are not touched. Compare with ``stored_rollups(conn, step=...)`` in ``rollup_drift``.
+    """
     cal = cal or WorkCalendar.vietnam()
     e = t.events.c
     out: Contributions = {}
@@ -365,12 +378,15 @@ def recompute_rollups(conn: Connection, cal: WorkCalendar | None = None) -> Cont
         history.append((event, Placed(unit, province)))
     if current is not None:
         accumulate(out, state_contributions(fold(*current, history, cal), cal))
-    return out
+    return by_day(out) if step == "day" else out
 
 
-def stored_rollups(conn: Connection) -> Contributions:
-    """Every stored rollup row, keyed like the contributions."""
-    r = t.rollups.c
+def stored_rollups(conn: Connection, *, step: Step = "hour") -> Contributions:
+    """Every stored hourly (or daily) rollup row, keyed like the contributions.
+
+    The daily rows must equal ``by_day`` of the hourly ones: check both with ``rollup_drift``.
+    """
+    r = (t.rollups_daily if step == "day" else t.rollups).c
     rows = conn.execute(select(r.province, r.unit, r.bucket, r.metric, r.dim, r.value))
     return {(p, u, int(b), m, d): float(v) for p, u, b, m, d, v in rows}
 

@@ -1,4 +1,4 @@
-"""The store's tables: raw events, dead letters, current states, rollups, stream heads."""
+"""The store's tables: raw events, dead letters, current states, hourly and daily rollups, stream heads."""
 
 from __future__ import annotations
 
@@ -132,18 +132,23 @@ sites = Table(
     Index("ix_sites_status", "province", "status"),
 )  # fmt: skip
 
-rollups = Table(
-    "rollups", metadata,
-    Column("province", String(5), nullable=False),
-    Column("metric", String(40), nullable=False),
-    Column("bucket", BigInteger, nullable=False),
-    Column("unit", String(5), nullable=False),
-    Column("dim", String(220), nullable=False),
-    Column("value", Float(), nullable=False),
-    PrimaryKeyConstraint("province", "metric", "bucket", "unit", "dim", name="pk_rollups"),
-    Index("ix_rollups_metric", "metric", "bucket"),
-    Index("ix_rollups_scope", "province", "metric", "dim", "bucket", "value"),  # covering the refresh (0003)
-)  # fmt: skip
+def _rollup_table(name: str) -> Table:
+    return Table(
+        name, metadata,
+        Column("province", String(5), nullable=False),
+        Column("metric", String(40), nullable=False),
+        Column("bucket", BigInteger, nullable=False),
+        Column("unit", String(5), nullable=False),
+        Column("dim", String(220), nullable=False),
+        Column("value", Float(), nullable=False),
+        PrimaryKeyConstraint("province", "metric", "bucket", "unit", "dim", name=f"pk_{name}"),
+        Index(f"ix_{name}_metric", "metric", "bucket"),
+        Index(f"ix_{name}_scope", "province", "metric", "dim", "bucket", "value"),  # covering the refresh
+    )  # fmt: skip
+
+
+rollups = _rollup_table("rollups")  # bucket: the UTC hour (scope index: migration 0003)
+rollups_daily = _rollup_table("rollups_daily")  # bucket: the Asia/Ho_Chi_Minh day (migration 0004)
 
 stream_heads = Table(
     "stream_heads", metadata,

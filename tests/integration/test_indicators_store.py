@@ -9,14 +9,17 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from sqlalchemy import Engine, text
+from alembic import command
+from sqlalchemy import Engine, inspect, text
 
 from ioc import events as ev
 from ioc.ingest import decode_batch
+from ioc.rollups import by_day
 from ioc.simulation import Simulator, SimUnit
 from ioc.store import connect, migrate, write_batch
 from ioc.store import queries as q
 from ioc.store.alerts import acknowledge_alert, alert_history, evaluate, open_alerts
+from ioc.store.engine import alembic_config
 from ioc.worktime import WorkCalendar
 from tests.unit.conftest import CodeLocator, messages
 from tests.unit.test_alerts import INCIDENT, SITE_DOWN, SURGE, feedback, site
@@ -80,6 +83,7 @@ def everything(engine: Engine) -> dict[str, object]:
             out[queue] = [r.get("id") or r.get("site_id") for r in q.open_items(conn, queue, now=NOW)]
         out["counts"] = q.open_counts(conn, province="33", now=NOW, cal=CAL)
         out["drift"] = q.rollup_drift(q.stored_rollups(conn), q.recompute_rollups(conn, CAL))
+        out["daily"] = q.rollup_drift(q.stored_rollups(conn, step="day"), by_day(q.stored_rollups(conn)))
     return out
 
 
@@ -100,6 +104,7 @@ def test_indicators_are_the_same_on_postgres_and_sqlite(pg: Engine, lite: Engine
         store(engine, events)
     on_pg, on_lite = everything(pg), everything(lite)
     assert on_pg["drift"] == {} and on_lite["drift"] == {}
+    assert on_pg["daily"] == {} and on_lite["daily"] == {}
     for key in on_lite:
         assert same(on_pg[key], on_lite[key]), key
     assert on_pg["dossiers_overdue"] and on_pg["sites_down"]  # the comparison compared something
@@ -141,3 +146,16 @@ def test_dates_stay_aware(pg: Engine) -> None:
     with pg.connect() as conn:
         (row,) = q.open_items(conn, "dossiers_overdue", now=NOW, cal=CAL)
     assert row["due_at"] == vn(11, 9) and isinstance(row["due_at"], datetime) and row["due_at"].tzinfo
+
+
+def test_migration_0004_fills_the_daily_rollups_on_postgres(pg: Engine) -> None:
+    store(pg, simulated())
+    with pg.connect() as conn:
+        hourly, written = q.stored_rollups(conn), q.stored_rollups(conn, step="day")
+    command.downgrade(alembic_config(pg), "0003")
+    assert "rollups_daily" not in inspect(pg).get_table_names()
+    migrate(pg)
+    with pg.connect() as conn:
+        filled = q.stored_rollups(conn, step="day")
+    assert q.rollup_drift(filled, written) == {} and q.rollup_drift(filled, by_day(hourly)) == {}
+    assert 0 < len(filled) < len(hourly)

@@ -4,7 +4,8 @@ Random lifecycles of a few dossiers, feedback cases and sites (events may contra
 each other, come without their first event, share timestamps or move between units)
 are delivered shuffled, partly twice, in random batches through the real
 ``ioc.store.write_batch``. The stored rollups must equal ``recompute_rollups`` and the
-in-order store, and the indicators must come out the same.
+in-order store, the daily rollups the hourly ones summed per local day, and the indicators
+must come out the same.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import Engine
 from ioc import events as ev
 from ioc import indicators as ind
 from ioc.ingest import decode_batch
-from ioc.rollups import Contributions
+from ioc.rollups import Contributions, by_day
 from ioc.store import connect, migrate, write_batch
 from ioc.store import queries as q
 from ioc.worktime import VN_TZ, WorkCalendar
@@ -162,10 +163,14 @@ def test_stored_rollups_equal_the_recompute_whatever_the_delivery(
         deliver(in_order, sorted(events, key=lambda e: (e.occurred_at, e.event_id)), [])
         with shuffled.connect() as conn:
             stored, recomputed = q.stored_rollups(conn), q.recompute_rollups(conn, CAL)
+            daily = q.stored_rollups(conn, step="day")
         with in_order.connect() as conn:
-            reference = q.stored_rollups(conn)
+            reference, reference_daily = q.stored_rollups(conn), q.stored_rollups(conn, step="day")
         assert q.rollup_drift(stored, recomputed) == {}
         assert q.rollup_drift(stored, reference) == {}
+        assert q.rollup_drift(daily, by_day(stored)) == {}
+        assert q.rollup_drift(daily, by_day(recomputed)) == {}
+        assert q.rollup_drift(daily, reference_daily) == {}
         since = NOW - timedelta(days=8)
         from_stored = ind.compute_values(totals(stored, since, NOW))
         from_raw = ind.compute_values(totals(recomputed, since, NOW))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import msgspec
 import pytest
@@ -12,10 +12,12 @@ from sqlalchemy import Engine, func, select
 from ioc import events as ev
 from ioc.event_examples import examples
 from ioc.ingest import decode_batch
+from ioc.rollups import by_day
 from ioc.simulation import Simulator, SimUnit
+from ioc.store import queries as q
 from ioc.store import tables as t
 from ioc.store import write_batch
-from ioc.worktime import WorkCalendar
+from ioc.worktime import VN_TZ, WorkCalendar
 from tests.support.snapshot import snapshot
 
 from .conftest import CodeLocator, messages
@@ -179,3 +181,72 @@ def test_metrics_with_the_same_timestamp_keep_one_winner_in_any_order(tmp_path, 
         with engine.connect() as conn:
             users.append(conn.execute(select(t.sites.c.active_users)).scalar())
     assert users == [2, 2]
+
+
+def daily_drift(engine: Engine, cal: WorkCalendar) -> dict[str, object]:
+    """Where the daily rollups differ from the hourly ones summed per local day, and from the recompute."""
+    with engine.connect() as conn:
+        daily = q.stored_rollups(conn, step="day")
+        return {"hourly": q.rollup_drift(daily, by_day(q.stored_rollups(conn))),
+                "raw": q.rollup_drift(daily, q.recompute_rollups(conn, cal, step="day"))}  # fmt: skip
+
+
+def days_of(engine: Engine, metric: str) -> dict[date, float]:
+    """The non-zero daily rows of a metric (dim ""), by local date."""
+    with engine.connect() as conn:
+        rows = q.stored_rollups(conn, step="day")
+    return {datetime.fromtimestamp(b, VN_TZ).date(): v for (_p, _u, b, m, d), v in rows.items()
+            if m == metric and d == "" and v}  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_daily_rollups_stay_the_hourly_ones_summed_per_local_day_in_any_delivery(
+    sqlite_engine: Engine, cal: WorkCalendar, seed: int
+) -> None:
+    events = simulated(seed=seed)
+    rng = random.Random(seed)
+    mixed = events + rng.sample(events, len(events) // 5)
+    rng.shuffle(mixed)  # late events refold their entities and move contributions between hours and days
+    ingest(sqlite_engine, mixed, cal, batch=rng.randint(5, 40))
+    assert daily_drift(sqlite_engine, cal) == {"hourly": {}, "raw": {}}
+    assert len(days_of(sqlite_engine, "events.dossier")) == 11  # 240 hours from a UTC midnight: 11 local days
+
+
+def local(day: int, hour: int, minute: int = 0) -> datetime:
+    """A local time in March 2026."""
+    return datetime(2026, 3, day, hour, minute, tzinfo=VN_TZ)
+
+
+def test_a_late_recovery_moves_the_restore_to_the_day_before(
+    sqlite_engine: Engine, cal: WorkCalendar
+) -> None:
+    status = examples()["site.status"]
+
+    def change(n: int, at: datetime, to: str) -> ev.Event:
+        return msgspec.structs.replace(status, event_id=f"s-{n}", occurred_at=at, status=to)
+
+    ingest(sqlite_engine, [change(1, local(2, 23), "down"), change(2, local(3, 2), "up")], cal)
+    assert days_of(sqlite_engine, "site.restored") == {date(2026, 3, 3): 1}
+    assert days_of(sqlite_engine, "site.down_minutes") == {date(2026, 3, 2): 60, date(2026, 3, 3): 120}
+    ingest(sqlite_engine, [change(3, local(2, 23, 40), "up")], cal)  # earlier than the stored state: refold
+    assert days_of(sqlite_engine, "site.restored") == {date(2026, 3, 2): 1}
+    assert days_of(sqlite_engine, "site.down_minutes") == {date(2026, 3, 2): 40}
+    assert daily_drift(sqlite_engine, cal) == {"hourly": {}, "raw": {}}
+
+
+def test_a_completion_after_a_return_moves_the_dossier_to_the_next_day(
+    sqlite_engine: Engine, cal: WorkCalendar
+) -> None:
+    ex = examples()
+    received = msgspec.structs.replace(ex["dossier.received"], occurred_at=local(2, 8))
+    returned = ev.DossierReturned(event_id="r-1", occurred_at=local(2, 23, 30), source="s",
+                                  unit=received.unit, dossier_id=received.dossier_id)  # fmt: skip
+    ingest(sqlite_engine, [received, returned], cal)
+    assert (days_of(sqlite_engine, "dos.returned"), days_of(sqlite_engine, "dos.completed")) == (
+        {date(2026, 3, 2): 1}, {})  # fmt: skip
+    # Same UTC day (17:30 UTC), next local day: applied on top of the stored state.
+    completed = msgspec.structs.replace(ex["dossier.completed"], event_id="c-1", occurred_at=local(3, 0, 30))
+    ingest(sqlite_engine, [completed], cal)
+    assert (days_of(sqlite_engine, "dos.returned"), days_of(sqlite_engine, "dos.completed")) == (
+        {}, {date(2026, 3, 3): 1})  # fmt: skip
+    assert daily_drift(sqlite_engine, cal) == {"hourly": {}, "raw": {}}
