@@ -1,12 +1,12 @@
 """The read side of the store: rollup sums, open items now, queues, stream health, recompute from raw.
 
 Ranges are whole hours, like the rollups: ``since`` is floored and ``until`` ceiled to
-the hour (``span``). Scope: ``province`` and ``unit`` (None: no filter).
+the hour (``span``); their whole local days are read from the daily rollups (``ranges``).
+Scope: ``province`` and ``unit`` (None: no filter).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -18,16 +18,19 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, selec
 from ioc import events as ev
 from ioc import indicators as ind
 from ioc.rollups import (
+    DAY,
     HOUR,
     Contributions,
     RollupKey,
     accumulate,
     by_day,
+    day_of,
     event_contributions,
     state_contributions,
 )
 from ioc.state import Placed, fold
 from ioc.store import tables as t
+from ioc.store.ranges import rollup_filter, rollup_sums, span
 from ioc.worktime import US_PER_HOUR, VN_TZ, WorkCalendar
 
 DOSSIER_OPEN = ("received", "processing", "waiting_supplement")
@@ -42,12 +45,6 @@ COUNT_FACTS = ("dos.open", "dos.overdue", "dos.due_soon", "dos.waiting", "fb.ope
                "sites.total", "sites.down", "sites.degraded", "sites.in_service", "sites.in_service_5g",
                "alarms.open")  # fmt: skip
 _decoder = msgspec.json.Decoder(ev.AnyEvent)
-
-
-def span(since: datetime, until: datetime) -> tuple[int, int]:
-    """The hour buckets [b0, b1) a range covers: since floored, until ceiled to the hour."""
-    b0 = math.floor(since.timestamp()) // HOUR * HOUR
-    return b0, max(b0, math.ceil(until.timestamp() / HOUR) * HOUR)
 
 
 def previous_range(since: datetime, until: datetime) -> tuple[datetime, datetime]:
@@ -72,24 +69,14 @@ def _one(cond: ColumnElement[bool]) -> Any:
     return func.sum(case((cond, 1), else_=0))
 
 
-def _rollups(metrics: Sequence[str], province: str | None, unit: str | None, b0: int, b1: int,
-             dim: str | None = "") -> list[ColumnElement[bool]]:  # fmt: skip
-    r = t.rollups.c
-    where = [r.metric.in_(metrics) if len(metrics) > 1 else r.metric == metrics[0], r.bucket >= b0]
-    where += [r.bucket < b1, *([r.dim == dim] if dim is not None else [])]
-    return where + _scope(t.rollups, province, unit)
-
-
 def rollup_totals(
     conn: Connection, metrics: Sequence[str], *, province: str | None = None, unit: str | None = None,
     since: datetime, until: datetime, dim: str = "",
 ) -> dict[str, float]:  # fmt: skip
     """Sum of each metric over the range (0.0 for a metric without rows)."""
-    r = t.rollups.c
-    where = _rollups(metrics, province, unit, *span(since, until), dim)
-    query = select(r.metric, func.sum(r.value)).where(*where)
+    sums = rollup_sums(conn, ("metric",), rollup_filter(metrics, province, unit, dim), [span(since, until)])
     out = dict.fromkeys(metrics, 0.0)
-    out.update({m: float(v) for m, v in conn.execute(query.group_by(r.metric))})
+    out.update({m: v for (_, m), v in sums.items()})
     return out
 
 
@@ -99,25 +86,22 @@ def rollup_series(
 ) -> list[tuple[datetime, float]]:  # fmt: skip
     """(bucket start, value) over the range, zero-filled; ``day`` buckets are Asia/Ho_Chi_Minh days."""
     b0, b1 = span(since, until)
-    r = t.rollups.c
-    query = select(r.bucket, func.sum(r.value)).where(*_rollups([metric], province, unit, b0, b1, dim))
-    hourly = {int(b): float(v) for b, v in conn.execute(query.group_by(r.bucket))}
+    found = rollup_sums(conn, ("bucket",), rollup_filter([metric], province, unit, dim), [(b0, b1)],
+                        days=step == "day")  # fmt: skip
+    sums = {int(b): v for (_, b), v in found.items()}
     if step == "hour":
-        return [(_when(b), hourly.get(b, 0.0)) for b in range(b0, b1, HOUR)]
-    offset, days = 7 * HOUR, dict[int, float]()  # Asia/Ho_Chi_Minh is UTC+7 all year
-    for b in range(b0, b1, HOUR):
-        day = (b + offset) // 86400 * 86400 - offset
-        days[day] = days.get(day, 0.0) + hourly.get(b, 0.0)
+        return [(_when(b), sums.get(b, 0.0)) for b in range(b0, b1, HOUR)]
+    days = dict.fromkeys(range(day_of(b0), b1, DAY) if b0 < b1 else (), 0.0)
+    for b, v in sorted(sums.items()):  # whole days, and the hours of the partial days at the edges
+        days[day_of(b)] += v
     return [(_when(d), v) for d, v in days.items()]
 
 
 def rollup_by_unit(conn: Connection, metric: str, *, province: str | None = None, since: datetime,
                    until: datetime, dim: str = "") -> dict[str, float]:  # fmt: skip
     """Sum of the metric per unit over the range (units without rows are absent)."""
-    r = t.rollups.c
-    where = _rollups([metric], province, None, *span(since, until), dim)
-    query = select(r.unit, func.sum(r.value)).where(*where).group_by(r.unit)
-    return {u: float(v) for u, v in conn.execute(query)}
+    sums = rollup_sums(conn, ("unit",), rollup_filter([metric], province, None, dim), [span(since, until)])
+    return {u: v for (_, u), v in sums.items()}
 
 
 def rollup_by_dim(
@@ -129,15 +113,17 @@ def rollup_by_dim(
     Known ``values`` (e.g. the feedback categories) make it an exact lookup per value, which an index on
     (province, metric, dim, bucket) serves; otherwise the prefix is matched over the hour range.
     """
-    r = t.rollups.c
-    pick: ColumnElement[bool] = r.dim != ""
-    if values:
-        pick = r.dim.in_([prefix + v for v in values])
-    elif prefix:  # substr, not a range on dim: the planner walks the hour range, not all dims of all time
-        pick = func.substr(r.dim, 1, len(prefix)) == prefix
-    where = _rollups([metric], province, unit, *span(since, until), None)
-    query = select(r.dim, func.sum(r.value)).where(*where, pick)
-    return {d[len(prefix) :]: float(v) for d, v in conn.execute(query.group_by(r.dim)) if v}
+
+    def pick(r: Table) -> list[ColumnElement[bool]]:
+        if values:
+            return [r.c.dim.in_([prefix + v for v in values])]
+        if prefix:  # substr, not a range on dim: the planner walks the hour range, not all dims of all time
+            return [func.substr(r.c.dim, 1, len(prefix)) == prefix]
+        return [r.c.dim != ""]
+
+    where = rollup_filter([metric], province, unit, None, pick)
+    sums = rollup_sums(conn, ("dim",), where, [span(since, until)])
+    return {d[len(prefix) :]: v for (_, d), v in sums.items() if v}
 
 
 def _counts(conn: Connection, needed: set[str], province: str | None, unit: str | None, now: datetime,
@@ -284,15 +270,11 @@ def _facts(conn: Connection, keys: tuple[str, ...], province: str | None, unit: 
     lo, hi = min(b0 for b0, _ in spans), max(b1 for _, b1 in spans)
     outs: list[dict[str, dict[str, float]]] = [defaultdict(dict) for _ in spans]
     if metrics := ind.rollup_metrics(keys):
-        r = t.rollups
-        inside = [and_(r.c.bucket >= b0, r.c.bucket < b1) for b0, b1 in spans]
-        sums = [func.sum(case((w, r.c.value), else_=0.0)) for w in inside]
-        q = select(*_by(r, by_unit), r.c.metric, *sums).group_by(*_by(r, by_unit), r.c.metric)
-        for found in conn.execute(q.where(*_rollups(metrics, province, unit, lo, hi))):
-            at = int(by_unit)
-            key, metric, values = (found[0] if by_unit else ""), found[at], found[at + 1 :]
-            for out, value in zip(outs, values, strict=True):
-                out[key][metric] = float(value or 0.0)
+        by = ("unit", "metric") if by_unit else ("metric",)
+        sums = rollup_sums(conn, by, rollup_filter(metrics, province, unit), spans)
+        for key, metric in dict.fromkeys(k[1:] if by_unit else ("", k[1]) for k in sums):  # 0.0 where absent
+            for i, out in enumerate(outs):
+                out[key][metric] = sums.get((i, key, metric) if by_unit else (i, metric), 0.0)
     if sources & {"fb.cohort_open", "fb.cohort_excluded"}:  # cases received in each range, as they are now
         f = t.feedback_cases
         received = [and_(f.c.received_at >= _when(b0), f.c.received_at < _when(b1)) for b0, b1 in spans]
