@@ -146,18 +146,18 @@ def shift_for(start: datetime, now: datetime) -> timedelta:
 
 
 def add_history(engine: Engine, copies: int, shift: timedelta) -> None:
-    """Copies of the rollup rows and finished-case rows, each shifted ``shift`` further back."""
+    """Copies of the rollup rows (hourly and daily) and finished-case rows, each shifted ``shift`` back.
+
+    ``shift`` is whole weeks, so daily buckets (local days) stay day buckets."""
     with engine.begin() as conn:
-        first = conn.execute(select(func.min(t.rollups.c.bucket))).scalar() or 0
-        cols = [c for c in t.rollups.c]
-        for k in range(1, copies + 1):
-            back = int(k * shift.total_seconds())
-            shifted = [t.rollups.c.bucket - back if c.name == "bucket" else c for c in cols]
-            conn.execute(
-                insert(t.rollups).from_select(
-                    [c.name for c in cols], select(*shifted).where(t.rollups.c.bucket >= first)
-                )
-            )
+        for table in (t.rollups, t.rollups_daily):
+            first = conn.execute(select(func.min(table.c.bucket))).scalar() or 0
+            cols = list(table.c)
+            for k in range(1, copies + 1):
+                back = int(k * shift.total_seconds())
+                shifted = [table.c.bucket - back if c.name == "bucket" else c for c in cols]
+                rows = select(*shifted).where(table.c.bucket >= first)
+                conn.execute(insert(table).from_select([c.name for c in cols], rows))
         for name, key in (("dossiers", "dossier_id"), ("feedback_cases", "case_id")):
             table = t.metadata.tables[name]
             times = [c.name for c in table.c if isinstance(c.type, t.UTCDateTime)]
