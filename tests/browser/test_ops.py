@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import FRESHNESS_S, Browser, LiveServer
-from tests.unit.layouts.store import COMMUNE, feedback
+from tests.unit.layouts.store import COMMUNE, feedback, heartbeat
 
 COMMUNES_OF_HUNG_YEN = 104
 TICKER_TEXTS = "return [...document.querySelectorAll('#ops-ticker .text')].map(e => e.innerText)"
@@ -32,6 +32,7 @@ def foreign(requests: list[str], origin: str) -> list[str]:
 def test_operations_room_loads_without_console_errors_or_requests_to_other_origins(
     server: LiveServer, browser: Browser
 ) -> None:
+    server.writer.write(heartbeat())  # every stream fresh, however long ago the session seeded the store
     browser.open(server.url + "/?range=7d")
     browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
     browser.wait_for(
