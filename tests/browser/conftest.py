@@ -113,6 +113,19 @@ def server(make_server_for: Callable[..., LiveServer]) -> LiveServer:
     return make_server_for()
 
 
+# Each new value of the page's health store is the outcome of one poll the page took in (ioc.js's poll()
+# writes a fresh object every time); a subscription to the page's Redux store sees every one of them.
+POLL_LOG = """
+const id = arguments[0];
+const data = () => (window.dash_component_api.getLayout(id) || {props: {}}).props.data;
+let last = data();
+window.__polls = [];
+window.store.subscribe(() => {
+  const now = data();
+  if (now && now !== last) { last = now; window.__polls.push(now.ok); }
+});"""
+
+
 class Browser:
     """A headless Chromium session with helpers to wait (with deadlines) and to inspect the page."""
 
@@ -153,6 +166,26 @@ class Browser:
         return self.js(
             "const e = document.getElementById(arguments[0]); return e ? e.innerText : ''", element_id
         )
+
+    def store(self, component_id: str) -> Any:
+        """The data a ``dcc.Store`` holds in the page now (None before it has any)."""
+        return self.js(
+            "const n = window.dash_component_api.getLayout(arguments[0]); return n ? n.props.data : null",
+            component_id,
+        )
+
+    def watch_polls(self, page: str) -> None:
+        """From now on, log each outcome of the page's poll of /api/v1/health (``page``: its id prefix)."""
+        self.js(POLL_LOG, f"{page}-health")
+
+    def polls(self) -> list[bool]:
+        """Each poll the page took in since ``watch_polls``: True when the server answered, else False."""
+        return self.js("return window.__polls")
+
+    def still(self) -> bool:
+        """No CSS transition or animation is under way (endless ones, like a blinking dot, aside)."""
+        return self.js("""return document.getAnimations().every(
+            a => a.playState !== 'running' || a.effect.getComputedTiming().endTime === Infinity)""")
 
     def console_errors(self) -> list[str]:
         """Severe console messages since the last call."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from tests.browser.conftest import Browser, LiveServer
@@ -26,6 +25,22 @@ new MutationObserver(() => {
   if (name && (!log.length || log[log.length - 1][0] !== name)) log.push([name, performance.now()]);
 }).observe(document.querySelector('.slides'),
            {attributes: true, subtree: true, attributeFilter: ['class']});"""
+
+
+def shown(b: Browser, slide: str) -> bool:
+    """``slide`` is on screen and has finished fading in."""
+    return b.js(
+        "const s = document.querySelector('.slide.active');"
+        "return !!s && s.getAttribute('data-slide') === arguments[0] && getComputedStyle(s).opacity === '1'",
+        slide,
+    )
+
+
+def stale(b: Browser) -> bool:
+    """The banner across the wall, every stream's pill red, the slides greyed out."""
+    return b.js("""return document.getElementById('disp-banner').offsetHeight > 0
+        && document.querySelectorAll('.stream-pill.red').length === 3
+        && document.documentElement.classList.contains('is-stale')""")
 
 
 def loaded(b: Browser) -> bool:
@@ -61,7 +76,7 @@ def test_display_raises_the_stale_banner_when_the_stream_stops(server: LiveServe
         timeout=10,
     )
     assert "hidden" in browser.js("return document.getElementById('disp-banner').className")
-    time.sleep(1)
+    browser.wait_for("the overview on screen", lambda: shown(browser, "overview") and browser.still())
     browser.screenshot("display.png")
     server.clock.shift = timedelta(minutes=11)  # nothing arrives for 11 minutes (threshold: 10)
     browser.wait_for(
@@ -70,5 +85,5 @@ def test_display_raises_the_stale_banner_when_the_stream_stops(server: LiveServe
         timeout=10,
     )
     assert "CẢNH BÁO" in browser.text("disp-banner")
-    time.sleep(1)
+    browser.wait_for("the wall greyed out under the banner", lambda: stale(browser) and browser.still())
     browser.screenshot("display-stale.png")

@@ -18,13 +18,22 @@ def loaded(b: Browser) -> bool:
         && document.querySelectorAll('#unit-queue-feedback-open li').length > 0""")
 
 
+def countdowns_drawn(b: Browser) -> bool:
+    """Every row of the queues shows its time to (or past) the deadline."""
+    return b.js("""const rows = [...document.querySelectorAll('.queue .countdown')];
+        return rows.length > 0 && rows.every(e => e.getAttribute('data-left'))""")
+
+
 def test_unit_view_loads_clean_and_shows_the_units_own_queues(server: LiveServer, browser: Browser) -> None:
     browser.open(f"{server.url}/unit/{COMMUNE}", 800, 1280)
     browser.wait_for("the unit view to render", lambda: loaded(browser), timeout=20)
     assert "Phố Hiến" in browser.text("ioc-root")
     assert browser.text("unit-queue-feedback-open").strip()
     browser.wait_for("the last-heard line", lambda: "trước" in browser.text("unit-conn"))
-    time.sleep(0.5)
+    browser.wait_for(
+        "the clock and every deadline countdown drawn",
+        lambda: browser.text("unit-clock") and countdowns_drawn(browser) and browser.still(),
+    )
     browser.screenshot("unit-view.png")
     assert browser.console_errors() == []
     assert foreign(browser.requests(server.url), server.url) == []
@@ -64,9 +73,14 @@ def test_unit_view_recovers_by_itself_after_the_network_drops(server: LiveServer
         timeout=10,
     )
     assert "Mất kết nối" in browser.text("unit-conn")
+    browser.watch_polls("unit")
     marker = f"Đèn đường hỏng {time.time_ns() % 10**6}"
     server.writer.write([feedback(marker, unit=COMMUNE)])  # stored while the tablet is offline
-    time.sleep(2)
+    browser.wait_for(
+        "two polls to fail while the case waits on the server",
+        lambda: browser.polls().count(False) >= 2,
+        timeout=10,
+    )
     browser.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, **network})
     browser.wait_for(
         "the page to reconnect",
