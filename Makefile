@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test bench lint kafka
+.PHONY: help venv run test screenshots bench lint kafka
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
 
 venv: $(STAMP) ## Create .venv and install requirements-dev.txt (again only when requirements change)
 
@@ -24,6 +24,10 @@ run: venv ## Run the dashboard (app.py)
 # pytest exits 5 when it collected no test: make treats that, like any non-zero code, as a failure.
 test: venv ## Run every test; a skipped integration test fails the run
 	$(PY) -m pytest tests
+
+# Test runs save their screenshots in build/screenshots/; only this target rewrites the committed ones.
+screenshots: venv ## Refresh the README's screenshots (docs/screenshots/) by running the browser tests
+	IOC_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/browser
 
 bench: venv ## Run the benchmarks (python -m bench)
 	$(PY) -m bench

@@ -8,6 +8,7 @@ test, which then writes its own events while the page is open.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -28,8 +29,9 @@ from layouts import create_dash
 from tests.support import chromium
 from tests.unit.layouts.store import PROVINCE, Writer, seed
 
-BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "geodata" / "hung-yen-communes-full.geojson"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+BOUNDARIES = ROOT.parent / "shared" / "geodata" / "hung-yen-communes-full.geojson"
+SCREENSHOTS = "build/screenshots"  # IOC_SCREENSHOT_DIR overrides it; `make screenshots` sets docs/screenshots
 FRESHNESS_S = 2.0  # the target: an event stored is on the page within two seconds
 
 
@@ -129,8 +131,9 @@ window.store.subscribe(() => {
 class Browser:
     """A headless Chromium session with helpers to wait (with deadlines) and to inspect the page."""
 
-    def __init__(self, driver: webdriver.Chrome) -> None:
+    def __init__(self, driver: webdriver.Chrome, screenshots: Path) -> None:
         self.driver = driver
+        self.screenshots = screenshots
 
     def open(self, url: str, width: int = 1920, height: int = 1080) -> None:
         """Load a page at an exact viewport size."""
@@ -208,15 +211,24 @@ class Browser:
         return urls
 
     def screenshot(self, name: str) -> Path:
-        """Save a screenshot under docs/screenshots/."""
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / name
+        """Save a screenshot in the screenshot folder (see the ``screenshots`` fixture)."""
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        path = self.screenshots / name
         self.driver.save_screenshot(str(path))
         return path
 
 
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the tests' screenshots go: $IOC_SCREENSHOT_DIR, else build/screenshots/ (relative to the repo).
+
+    Not docs/screenshots/ by default, so that a test run leaves the committed README pictures alone.
+    """
+    return ROOT / (os.environ.get("IOC_SCREENSHOT_DIR") or SCREENSHOTS)
+
+
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
+def browser(tmp_path: Path, screenshots: Path) -> Iterator[Browser]:
     """A fresh headless Chromium (its own profile), failing the test when Chromium is not installed."""
     if why := chromium.missing():
         pytest.fail(f"browser tests: {why}")
@@ -229,6 +241,6 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
     )
     driver.execute_cdp_cmd("Network.enable", {})
     try:
-        yield Browser(driver)
+        yield Browser(driver, screenshots)
     finally:
         driver.quit()
