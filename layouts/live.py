@@ -52,7 +52,6 @@ class LiveIds:
     tick: str
     live: str  # the change token for the page's heavy callbacks: held back while they still run
     fast: str  # the same token at once, for cheap callbacks (the ticker)
-    health: str
     busy: str
     cfg: str
     clock: str
@@ -67,7 +66,7 @@ class LiveIds:
 
 def ids(prefix: str) -> LiveIds:
     """The live ids of a page: ``ops-tick``, ``ops-live``..."""
-    names = ("tick", "live", "fast", "health", "busy", "cfg", "clock", "date", "conn", "banner")
+    names = ("tick", "live", "fast", "busy", "cfg", "clock", "date", "conn", "banner")
     return LiveIds(**{n: f"{prefix}-{n}" for n in names})
 
 
@@ -82,6 +81,8 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
         "lang": lang,
         "msgs": js_messages(lang, JS_KEYS),
         "families": list(FAMILIES),
+        "ids": {"clock": li.clock, "date": li.date, "conn": li.conn, "banner": li.banner,
+                "live": li.live, "fast": li.fast, "pills": {f: li.pill(f) for f in FAMILIES}},  # fmt: skip
         **extra,
     }
     # The token the page is rendered with: the first poll refreshes only if something was stored since.
@@ -91,39 +92,23 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
         dcc.Interval(id=li.tick, interval=cfg["poll_ms"], n_intervals=0),
         dcc.Store(id=li.live, data=token),
         dcc.Store(id=li.fast, data=token),
-        dcc.Store(id=li.health),
         dcc.Store(id=li.busy, data=False),
         dcc.Store(id=li.cfg, data=cfg),
     ]
 
 
 def register(app: Dash, li: LiveIds) -> None:
-    """The two browser-side callbacks: poll the health endpoint, and render clock, pills and banners."""
+    """The browser-side poll of the health endpoint; it also writes the header (clock, pills, banner)
+    straight into the DOM, outside Dash's outputs, so a tick does not re-render the page."""
     # Not at page load: the first render must not wait for a poll (the first tick follows shortly).
     app.clientside_callback(
         ClientsideFunction("ioc", "poll"),
         Output(li.live, "data"),
         Output(li.fast, "data"),
-        Output(li.health, "data"),
         Input(li.tick, "n_intervals"),
         State(li.live, "data"),
         State(li.fast, "data"),
         State(li.busy, "data"),
         State(li.cfg, "data"),
         prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("ioc", "header"),
-        Output(li.clock, "children"),
-        Output(li.date, "children"),
-        *[Output(li.pill(f), "className") for f in FAMILIES],
-        *[Output(li.pill(f), "title") for f in FAMILIES],
-        *[Output(f"{li.pill(f)}-age", "children") for f in FAMILIES],
-        Output(li.conn, "className"),
-        Output(li.conn, "children"),
-        Output(li.banner, "className"),
-        Output(li.banner, "children"),
-        Input(li.tick, "n_intervals"),
-        Input(li.health, "data"),
-        State(li.cfg, "data"),
     )

@@ -8,7 +8,7 @@
 
   function page(cfg) {
     var key = cfg.url + "|" + (cfg.page || "");
-    if (!pages[key]) { pages[key] = {inflight: false, lastOk: null, busySince: null, downSince: null, t0: Date.now()}; }
+    if (!pages[key]) { pages[key] = {inflight: false, lastOk: null, lastBody: null, busySince: null, downSince: null, t0: Date.now()}; }
     return pages[key];
   }
 
@@ -53,79 +53,103 @@
     return out;
   }
 
+  function set(id, prop, value) {
+    var el = document.getElementById(id);
+    if (el && el[prop] !== value) { el[prop] = value; }
+  }
+
+  function header(cfg) {
+    /* Clock, date, one pill per stream (ok / amber / red with its age), connection and stale banner. */
+    var m = cfg.msgs, now = new Date(), st = page(cfg), ids = cfg.ids;
+    var ages = streamAges(st.lastBody);
+    var silent = [];
+    cfg.families.forEach(function (f) {
+      var s = ages[f], level = "unknown", text = "…", title = m["family." + f];
+      if (s) {
+        level = s.age === null || s.age > s.red ? "red" : (s.age > s.amber ? "amber" : "ok");
+        text = s.age === null ? m["health.never"] : span(s.age, cfg);
+        title += " · " + fill(m["unit.ago"], {span: text});
+        if (s.lag !== null && s.lag !== undefined) {
+          title += " · " + m["health.lag"] + " " + number(s.lag, cfg);
+          if (s.lag > 0) { text += " · " + m["health.lag"] + " " + number(s.lag, cfg); }
+        }
+        if (level === "red") { silent.push(m["family." + f] + " (" + text + ")"); }
+      }
+      set(ids.pills[f], "className", "stream-pill " + level);
+      set(ids.pills[f], "title", title);
+      set(ids.pills[f] + "-age", "textContent", text);
+    });
+    var offline = st.downSince !== null;
+    var sinceOk = st.lastOk ? (Date.now() - st.lastOk) / 1000 : null;
+    set(ids.conn, "className", "conn " + (offline ? "offline" : "online"));
+    set(ids.conn, "textContent", offline
+      ? m["health.offline"] + (st.lastOk ? " · " + fill(m["health.last_heard"], {time: timeText(new Date(st.lastOk), cfg, true), span: span(sinceOk, cfg)}) : "")
+      : (st.lastOk ? fill(m["health.updated"], {span: span(sinceOk, cfg)}) : "…"));
+    var bannerClass = "stale-banner hidden", bannerText = "";
+    var downFor = offline ? Date.now() - st.downSince : 0;
+    if (downFor > cfg.offline_after_ms) {
+      bannerClass = "stale-banner shown offline";
+      bannerText = fill(m["health.offline_banner"], {time: st.lastOk ? timeText(new Date(st.lastOk), cfg, true) : "—"});
+    } else if (silent.length) {
+      bannerClass = "stale-banner shown";
+      bannerText = fill(m["health.stale_banner"], {streams: silent.join(", ")});
+    }
+    set(ids.banner, "className", bannerClass);
+    set(ids.banner, "textContent", bannerText);
+    set(ids.clock, "textContent", timeText(now, cfg, true));
+    set(ids.date, "textContent", dateText(now, cfg));
+    document.documentElement.classList.toggle("is-stale", bannerClass.indexOf("shown") >= 0);
+  }
+
+  async function fetchHealth(cfg, st) {
+    /* One poll of the health endpoint; a moved token goes to the page's stores: at once to the cheap
+       callbacks' one, to the heavy callbacks' one unless they are still busy with the previous token. */
+    var started = Date.now();
+    st.inflight = true;
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, cfg.timeout_ms);
+    try {
+      var res = await fetch(cfg.url, {cache: "no-store", signal: controller.signal, credentials: "same-origin"});
+      if (!res.ok) { throw new Error("HTTP " + res.status); }
+      var body = await res.json();
+      st.lastOk = Date.now();
+      st.lastBody = {body: body, receivedAt: st.lastOk};
+      var recovered = st.downSince !== null;
+      st.downSince = null;
+      var token = {token: body.token, at: st.lastOk};
+      var blocked = st.busySince !== null && started - st.busySince < cfg.busy_grace_ms;
+      if ((st.fast !== body.token || recovered)) {
+        st.fast = body.token;
+        window.dash_clientside.set_props(cfg.ids.fast, {data: token});
+      }
+      if ((st.live !== body.token || recovered) && !blocked) {
+        st.live = body.token;
+        window.dash_clientside.set_props(cfg.ids.live, {data: token});
+      }
+    } catch (err) {
+      st.downSince = st.downSince || started;
+    } finally {
+      clearTimeout(timer);
+      st.inflight = false;
+      header(cfg);
+      // For whoever watches the page (tests, kiosk scripts): one event per poll, ok or not.
+      document.dispatchEvent(new CustomEvent("ioc:poll", {detail: {page: cfg.page || "", ok: st.downSince === null}}));
+    }
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     ioc: {
-      poll: async function (n, live, fast, busy, cfg) {
+      poll: function (n, live, fast, busy, cfg) {
+        /* Every tick: redraw the header, and start a fetch of the health answer unless one is under way.
+           The fetch hands a moved change token to the page's callbacks itself (set_props), so an answer
+           slower than a tick is delivered too: returned from this callback, Dash would drop it when the
+           next tick starts the callback again. */
         var st = page(cfg), now = Date.now();
+        if (st.live === undefined) { st.live = live && live.token; st.fast = fast && fast.token; }
         st.busySince = busy ? (st.busySince || now) : null;
-        if (st.inflight) { return [noUpdate(), noUpdate(), noUpdate()]; }
-        st.inflight = true;
-        var controller = new AbortController();
-        var timer = setTimeout(function () { controller.abort(); }, cfg.timeout_ms);
-        try {
-          var res = await fetch(cfg.url, {cache: "no-store", signal: controller.signal, credentials: "same-origin"});
-          if (!res.ok) { throw new Error("HTTP " + res.status); }
-          var body = await res.json();
-          st.lastOk = Date.now();
-          var recovered = st.downSince !== null;
-          st.downSince = null;
-          var token = {token: body.token, at: st.lastOk};
-          var blocked = st.busySince !== null && now - st.busySince < cfg.busy_grace_ms;
-          var changed = !live || live.token !== body.token || recovered;
-          var fastChanged = !fast || fast.token !== body.token || recovered;
-          return [changed && !blocked ? token : noUpdate(), fastChanged ? token : noUpdate(),
-                  {ok: true, receivedAt: st.lastOk, lastOk: st.lastOk, body: body}];
-        } catch (err) {
-          st.downSince = st.downSince || now;
-          return [noUpdate(), noUpdate(), {ok: false, receivedAt: st.lastOk, lastOk: st.lastOk,
-                                           downSince: st.downSince, error: String(err), body: null}];
-        } finally {
-          clearTimeout(timer);
-          st.inflight = false;
-        }
-      },
-
-      header: function (n, health, cfg) {
-        /* Clock, date, one pill per stream (ok / amber / red with its age), connection and stale banner. */
-        var m = cfg.msgs, now = new Date(), st = page(cfg);
-        var last = st.lastBody || null;
-        if (health && health.ok && health.body) { st.lastBody = {body: health.body, receivedAt: health.receivedAt}; last = st.lastBody; }
-        var ages = streamAges(last);
-        var classes = [], titles = [], texts = [], silent = [];
-        cfg.families.forEach(function (f) {
-          var s = ages[f], level = "unknown", text = "…", title = m["family." + f];
-          if (s) {
-            level = s.age === null || s.age > s.red ? "red" : (s.age > s.amber ? "amber" : "ok");
-            text = s.age === null ? m["health.never"] : span(s.age, cfg);
-            title += " · " + fill(m["unit.ago"], {span: text});
-            if (s.lag !== null && s.lag !== undefined) {
-              title += " · " + m["health.lag"] + " " + number(s.lag, cfg);
-              if (s.lag > 0) { text += " · " + m["health.lag"] + " " + number(s.lag, cfg); }
-            }
-            if (level === "red") { silent.push(m["family." + f] + " (" + text + ")"); }
-          }
-          classes.push("stream-pill " + level);
-          titles.push(title);
-          texts.push(text);
-        });
-        var offline = health && !health.ok;
-        var sinceOk = st.lastOk ? (Date.now() - st.lastOk) / 1000 : null;
-        var connClass = "conn " + (offline ? "offline" : "online");
-        var connText = offline
-          ? m["health.offline"] + (st.lastOk ? " · " + fill(m["health.last_heard"], {time: timeText(new Date(st.lastOk), cfg, true), span: span(sinceOk, cfg)}) : "")
-          : (st.lastOk ? fill(m["health.updated"], {span: span(sinceOk, cfg)}) : "…");
-        var bannerClass = "stale-banner hidden", bannerText = "";
-        var downFor = health && !health.ok && health.downSince ? Date.now() - health.downSince : 0;
-        if (downFor > cfg.offline_after_ms) {
-          bannerClass = "stale-banner shown offline";
-          bannerText = fill(m["health.offline_banner"], {time: st.lastOk ? timeText(new Date(st.lastOk), cfg, true) : "—"});
-        } else if (silent.length) {
-          bannerClass = "stale-banner shown";
-          bannerText = fill(m["health.stale_banner"], {streams: silent.join(", ")});
-        }
-        document.documentElement.classList.toggle("is-stale", bannerClass.indexOf("shown") >= 0);
-        return [timeText(now, cfg, true), dateText(now, cfg)].concat(classes, titles, texts,
-          [connClass, connText, bannerClass, bannerText]);
+        header(cfg);
+        if (!st.inflight) { fetchHealth(cfg, st); }
+        return [noUpdate(), noUpdate()];
       },
 
       rotate: function (n, cfg, count) {

@@ -115,17 +115,10 @@ def server(make_server_for: Callable[..., LiveServer]) -> LiveServer:
     return make_server_for()
 
 
-# Each new value of the page's health store is the outcome of one poll the page took in (ioc.js's poll()
-# writes a fresh object every time); a subscription to the page's Redux store sees every one of them.
+# ioc.js's poll() dispatches an ``ioc:poll`` event on the document after each poll, ok or not.
 POLL_LOG = """
-const id = arguments[0];
-const data = () => (window.dash_component_api.getLayout(id) || {props: {}}).props.data;
-let last = data();
 window.__polls = [];
-window.store.subscribe(() => {
-  const now = data();
-  if (now && now !== last) { last = now; window.__polls.push(now.ok); }
-});"""
+document.addEventListener('ioc:poll', e => window.__polls.push(e.detail.ok));"""
 
 
 class Browser:
@@ -177,9 +170,9 @@ class Browser:
             component_id,
         )
 
-    def watch_polls(self, page: str) -> None:
-        """From now on, log each outcome of the page's poll of /api/v1/health (``page``: its id prefix)."""
-        self.js(POLL_LOG, f"{page}-health")
+    def watch_polls(self) -> None:
+        """From now on, log each outcome of the page's poll of /api/v1/health."""
+        self.js(POLL_LOG)
 
     def polls(self) -> list[bool]:
         """Each poll the page took in since ``watch_polls``: True when the server answered, else False."""

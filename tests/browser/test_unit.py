@@ -73,7 +73,7 @@ def test_unit_view_recovers_by_itself_after_the_network_drops(server: LiveServer
         timeout=10,
     )
     assert "Mất kết nối" in browser.text("unit-conn")
-    browser.watch_polls("unit")
+    browser.watch_polls()
     marker = f"Đèn đường hỏng {time.time_ns() % 10**6}"
     server.writer.write([feedback(marker, unit=COMMUNE)])  # stored while the tablet is offline
     browser.wait_for(
