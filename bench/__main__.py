@@ -53,7 +53,13 @@ def run_suite(name: str, quick: bool) -> dict[str, Any]:
         if name == "ingest_bench":
             kwargs = {"n": 50_000 if quick else 200_000, "profile": True}
         result = module.run(**kwargs)
-        return {"ok": True, "seconds": round(time.perf_counter() - started, 1), "result": result}
+        when = datetime.now(UTC).strftime("run %Y-%m-%d %H:%M UTC")
+        return {
+            "ok": True,
+            "seconds": round(time.perf_counter() - started, 1),
+            "when": when,
+            "result": result,
+        }
     except Exception as exc:  # noqa: BLE001 - the report says what failed and why
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-2000:]}
 
