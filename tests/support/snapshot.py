@@ -11,15 +11,14 @@ from ioc.store import tables as t
 
 
 def snapshot(engine: Engine) -> dict[str, object]:
-    """Event count, every non-zero rollup and every state row (state docs are also in columns)."""
+    """Event count, every non-zero hourly and daily rollup, every state row (docs are also in columns)."""
     with engine.connect() as conn:
-        out: dict[str, object] = {
-            "events": conn.execute(select(func.count()).select_from(t.events)).scalar(),
-            "rollups": {
+        out: dict[str, object] = {"events": conn.execute(select(func.count()).select_from(t.events)).scalar()}
+        for table in (t.rollups, t.rollups_daily):
+            out[table.name] = {
                 (r.province, r.metric, r.bucket, r.unit, r.dim): round(r.value, 3)
-                for r in conn.execute(select(t.rollups)) if abs(r.value) > 1e-9
-            },
-        }  # fmt: skip
+                for r in conn.execute(select(table)) if abs(r.value) > 1e-9
+            }  # fmt: skip
         for family, table in t.STATE_TABLES.items():
             key = t.KEY_COLUMNS[family]
             cols = [c for c in table.c if c.name != "doc"]
