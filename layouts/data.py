@@ -23,6 +23,7 @@ from ioc import indicators as ind
 from ioc.alerts import AlertRecord
 from ioc.privacy import safe_text
 from ioc.store import queries as q
+from ioc.store import ranges
 from ioc.store import tables as t
 from ioc.store.alerts import open_alerts
 from ioc.worktime import WorkCalendar
@@ -192,14 +193,10 @@ def _add_rollups(
     dim: str,
     by_unit: bool,
 ) -> None:
-    r = t.rollups.c
-    b0, b1 = q.span(since, until)
-    cols = (r.unit,) if by_unit else ()
-    where = [r.metric.in_(metrics), r.bucket >= b0, r.bucket < b1, r.dim == dim]
-    where += ([r.province == province] if province else []) + ([r.unit == unit] if unit else [])
-    query = select(*cols, r.metric, func.sum(r.value)).where(*where).group_by(*cols, r.metric)
-    for *u, metric, value in conn.execute(query):
-        out.setdefault(u[0] if u else "", {})[metric] = float(value)
+    by = ("unit", "metric") if by_unit else ("metric",)
+    where = ranges.rollup_filter(metrics, province, unit, dim)
+    for (_, *key), value in ranges.rollup_sums(conn, by, where, [q.span(since, until)]).items():
+        out.setdefault(key[0] if by_unit else "", {})[key[-1]] = float(value)
 
 
 def _add_counts(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -11,7 +12,10 @@ from sqlalchemy import Engine
 
 from ioc.alerts import AlertChange, Rule, load_rules
 from ioc.store.alerts import evaluate
+from ioc.store.engine import refresh_statistics
 from ioc.worktime import WorkCalendar
+
+STATISTICS_EVERY_S = 3600.0  # how often the alert loop refreshes the store's planner statistics
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Sequence[AlertChange]], None]
@@ -49,10 +53,14 @@ def start_alerting(engine: Engine, province: str | None, stop: threading.Event, 
     rules, cal = load_rules(), WorkCalendar.vietnam()
 
     def loop() -> None:
+        analysed = time.monotonic()
         while not stop.wait(interval):
             try:
                 for change in evaluate_once(engine, rules, province, cal, publish):
                     log.info("alert %s: %s %s", change.change, change.alert.rule, change.alert.subject)
+                if time.monotonic() - analysed > STATISTICS_EVERY_S:  # the store grows: keep plans right
+                    analysed = time.monotonic()
+                    refresh_statistics(engine)
             except Exception:  # noqa: BLE001 - a failed round is logged and tried again next interval
                 log.exception("alert evaluation failed")
 

@@ -46,5 +46,21 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent), then refresh the planner's statistics."""
     command.upgrade(alembic_config(engine), "head")
+    refresh_statistics(engine)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """SQLite: sample the tables for the query planner (``ANALYZE`` with a row limit: seconds, not minutes).
+
+    Without statistics SQLite picks the covering (province, metric, dim, bucket) index for a rollup read
+    by dim prefix and walks every bucket of the metric's history: a sector breakdown of today took ~1 s
+    at 10M events, 6 ms with statistics. PostgreSQL's autovacuum keeps its own statistics.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
