@@ -9,8 +9,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from alembic import command
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from ioc import events as ev
 from ioc.ingest import decode_batch
@@ -19,8 +18,8 @@ from ioc.simulation import Simulator, SimUnit
 from ioc.store import connect, migrate, write_batch
 from ioc.store import queries as q
 from ioc.store.alerts import acknowledge_alert, alert_history, evaluate, open_alerts
-from ioc.store.engine import alembic_config
 from ioc.worktime import WorkCalendar
+from tests.support.migrations import refill_daily_rollups
 from tests.unit.conftest import CodeLocator, messages
 from tests.unit.test_alerts import INCIDENT, SITE_DOWN, SURGE, feedback, site
 from tests.unit.test_indicators import EXPECTED, NOW, vn, week
@@ -150,12 +149,7 @@ def test_dates_stay_aware(pg: Engine) -> None:
 
 def test_migration_0004_fills_the_daily_rollups_on_postgres(pg: Engine) -> None:
     store(pg, simulated())
-    with pg.connect() as conn:
-        hourly, written = q.stored_rollups(conn), q.stored_rollups(conn, step="day")
-    command.downgrade(alembic_config(pg), "0003")
-    assert "rollups_daily" not in inspect(pg).get_table_names()
-    migrate(pg)
-    with pg.connect() as conn:
-        filled = q.stored_rollups(conn, step="day")
+    hourly, written, filled, hourly_after = refill_daily_rollups(pg)
+    assert hourly_after == hourly
     assert q.rollup_drift(filled, written) == {} and q.rollup_drift(filled, by_day(hourly)) == {}
     assert 0 < len(filled) < len(hourly)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -10,9 +9,9 @@ from sqlalchemy import Engine, inspect
 from ioc.rollups import by_day
 from ioc.store import migrate
 from ioc.store import queries as q
-from ioc.store.engine import alembic_config
 from ioc.store.tables import metadata
 from ioc.worktime import WorkCalendar
+from tests.support.migrations import refill_daily_rollups
 
 from .test_store_ingest import ingest, simulated
 
@@ -35,14 +34,8 @@ def test_migrating_again_is_a_no_op(sqlite_engine: Engine) -> None:
 def test_migration_0004_fills_the_daily_rollups_from_the_hourly_ones(sqlite_engine: Engine,
                                                                       cal: WorkCalendar) -> None:  # fmt: skip
     ingest(sqlite_engine, simulated(), cal)
-    with sqlite_engine.connect() as conn:
-        hourly, written = q.stored_rollups(conn), q.stored_rollups(conn, step="day")
-    command.downgrade(alembic_config(sqlite_engine), "0003")
-    assert "rollups_daily" not in inspect(sqlite_engine).get_table_names()
-    migrate(sqlite_engine)
-    with sqlite_engine.connect() as conn:
-        filled = q.stored_rollups(conn, step="day")
-        assert q.stored_rollups(conn) == hourly
+    hourly, written, filled, hourly_after = refill_daily_rollups(sqlite_engine)
+    assert hourly_after == hourly
     assert q.rollup_drift(filled, written) == {}  # what ingest would have written
     assert q.rollup_drift(filled, by_day(hourly)) == {}
     assert 0 < len(filled) < len(hourly) / 3
