@@ -121,6 +121,19 @@ window.__polls = [];
 document.addEventListener('ioc:poll', e => window.__polls.push(e.detail.ok));"""
 
 
+# Records, in the page, when each text under a selector first appears (ms since the epoch), so that a test
+# measures when something was shown, not when its own next look at the page happened to fall.
+SHOWN_LOG = """
+const [selector] = arguments;
+window.__shown = {};
+const note = () => document.querySelectorAll(selector).forEach(e => {
+  const t = e.innerText;
+  if (!(t in window.__shown)) window.__shown[t] = performance.timeOrigin + performance.now();
+});
+note();
+new MutationObserver(note).observe(document.body, {childList: true, subtree: true, characterData: true});"""
+
+
 class Browser:
     """A headless Chromium session with helpers to wait (with deadlines) and to inspect the page."""
 
@@ -173,6 +186,15 @@ class Browser:
     def watch_polls(self) -> None:
         """From now on, log each outcome of the page's poll of /api/v1/health."""
         self.js(POLL_LOG)
+
+    def watch_shown(self, selector: str) -> None:
+        """From now on, note when each text of the elements matching ``selector`` first appears."""
+        self.js(SHOWN_LOG, selector)
+
+    def shown_at(self, part: str) -> tuple[str, float] | None:
+        """The first text noted by ``watch_shown`` containing ``part``, and when (epoch s); else None."""
+        shown: dict[str, float] = self.js("return window.__shown")
+        return next(((t, at / 1000) for t, at in shown.items() if part in t), None)
 
     def polls(self) -> list[bool]:
         """Each poll the page took in since ``watch_polls``: True when the server answered, else False."""
