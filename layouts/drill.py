@@ -28,12 +28,12 @@ QUEUES = (("dossiers_overdue", 5), ("dossiers_due_soon", 5), ("feedback_open", 5
 
 
 def drill_panel(
-    unit: Unit | None, tr: Messages, close_id: str, *, ctx: Dashboard | None = None, f: Filters | None = None
+    unit: Unit | None, tr: Messages, *, ctx: Dashboard | None = None, f: Filters | None = None
 ) -> list[Any]:
-    """The panel's content: empty and closed without a unit, else the unit's view over the filters' range."""
-    close = html.Button("×", id=close_id, className="close", title=tr("drill.close"), n_clicks=0)
+    """The panel's content (its close button stays outside): empty without a unit, else the unit's view
+    over the filters' range."""
     if unit is None or ctx is None or f is None:
-        return [close]
+        return []
     now = ctx.now()
     province, commune = (unit.code, None) if unit.level == "province" else (unit.parent_code, unit.code)
     with ctx.engine.connect() as conn:
@@ -89,7 +89,6 @@ def drill_panel(
             )
         )
     return [
-        close,
         html.Div(
             className="drill-head",
             children=[

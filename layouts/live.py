@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc
+from dash._callback_context import context_value  # public dash.ctx raises outside a callback instead
 
 from ioc.i18n import Lang, js_messages
 from layouts import data
@@ -81,8 +82,15 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
         "lang": lang,
         "msgs": js_messages(lang, JS_KEYS),
         "families": list(FAMILIES),
-        "ids": {"clock": li.clock, "date": li.date, "conn": li.conn, "banner": li.banner,
-                "live": li.live, "fast": li.fast, "pills": {f: li.pill(f) for f in FAMILIES}},  # fmt: skip
+        "ids": {
+            "clock": li.clock,
+            "date": li.date,
+            "conn": li.conn,
+            "banner": li.banner,
+            "live": li.live,
+            "fast": li.fast,
+            "pills": {f: li.pill(f) for f in FAMILIES},
+        },  # fmt: skip
         **extra,
     }
     # The token the page is rendered with: the first poll refreshes only if something was stored since.
@@ -95,6 +103,11 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
         dcc.Store(id=li.busy, data=False),
         dcc.Store(id=li.cfg, data=cfg),
     ]
+
+
+def in_callback() -> bool:
+    """Whether Dash serves a page to a browser (its router callback), not building its validation layout."""
+    return bool(context_value.get({}))
 
 
 def register(app: Dash, li: LiveIds) -> None:

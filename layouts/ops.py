@@ -27,7 +27,7 @@ CARDS, MAP, MAP_METRIC, MAP_VIEW, MAP_BACK = (
     "ops-map-view",
     "ops-map-back",
 )
-SELECTED, DRILL, DRILL_CLOSE = "ops-selected", "ops-drill", "ops-drill-close"
+SELECTED, DRILL, DRILL_BODY, DRILL_CLOSE = "ops-selected", "ops-drill", "ops-drill-body", "ops-drill-close"
 TREND_DOS, TREND_FB = "ops-trend-dossier", "ops-trend-feedback"
 BY_CATEGORY, BY_SECTOR, BY_AGENCY = "ops-by-category", "ops-by-sector", "ops-by-agency"
 TICKER, ALERTS, LANG, RENDERED, MAP_RENDERED, COUNTDOWN = (
@@ -39,6 +39,16 @@ TICKER, ALERTS, LANG, RENDERED, MAP_RENDERED, COUNTDOWN = (
     "ops-countdown",
 )
 FLY = "ops-map-fly"
+# Read-only lists drawn in the browser from a store (ioc.paint): as Dash components, their hundreds of
+# elements would each be re-checked by Dash's renderer on every update of the page.
+PAINTED = (CARDS, BY_CATEGORY, BY_SECTOR, BY_AGENCY, TICKER, ALERTS)
+
+
+def data_of(list_id: str) -> str:
+    """The store a painted list is drawn from."""
+    return f"{list_id}-data"
+
+
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 MAP_CONFIG = {
     "displaylogo": False,
@@ -54,26 +64,57 @@ def layout(
     lang: str | None = None,
     unit: str | None = None,
     range: str | None = None,  # noqa: A002
+    *,
+    content: bool = True,
     **_: Any,
 ) -> html.Div:
-    """Header, filters, indicator groups, map with drill-down, alerts, ticker, trends, breakdowns."""
+    """Header, filters, indicator groups, map with drill-down, alerts, ticker, trends, breakdowns.
+
+    With ``content`` the page comes filled with the data of now, so the first render waits for no
+    callback (they fire on later changes only); without it, the empty shell Dash validates ids against.
+    """
     tr = Messages(language(lang, ctx.settings.language))
     found = ctx.unit(unit)
     selected = found.code if found else None
     state = maps.initial(ctx)
     range_key = range if range in RANGES else "today"
+    loop = live.components(LIVE, ctx, tr.lang, page="ops")  # the token first: what is stored later refreshes
+    if content:
+        cards, trend_dos, trend_fb, by_category, by_sector, by_agency, sectors, rendered = overview(
+            ctx, tr.lang, range_key
+        )
+        ticker, alerts = live_lists(ctx, tr)
+        map_fig, back, map_rendered = map_outputs(
+            ctx, tr.lang, MAP_METRICS[0], state.to_dict(), range_key, selected=selected
+        )
+        drill_body, drill_class = drill_outputs(ctx, tr.lang, selected, range_key)
+    else:
+        cards = [
+            ui.group(tr(f"group.{g}"), g, [ui.card(None, tr, label=tr(f"ind.{k}")) for k, _ in group])
+            for g, group in CARD_GROUPS
+        ]
+        trend_dos = trend_fb = map_fig = figures.empty_figure(tr, tr("map.loading"))
+        by_category = by_sector = by_agency = ticker = alerts = drill_body = []
+        sectors, rendered, map_rendered = [], None, None
+        back, drill_class = "ghost hidden", "panel drill closed"
     links = [dcc.Link(tr("nav.display"), href=f"/display?lang={tr.lang}", className="link", refresh=True)]
     return html.Div(
         className="page ops theme-dark",
         children=[
-            *live.components(LIVE, ctx, tr.lang, page="ops"),
+            *loop,
             dcc.Store(id=LANG, data=tr.lang),
             dcc.Store(id=SELECTED, data=selected),
             dcc.Store(id=MAP_VIEW, data=state.to_dict()),
-            dcc.Store(id=RENDERED),
-            dcc.Store(id=MAP_RENDERED),
+            dcc.Store(id=RENDERED, data=rendered),
+            dcc.Store(id=MAP_RENDERED, data=map_rendered),
             dcc.Store(id=COUNTDOWN),
             dcc.Store(id=FLY),
+            *[
+                dcc.Store(id=data_of(i), data=d)
+                for i, d in zip(
+                    PAINTED, (cards, by_category, by_sector, by_agency, ticker, alerts), strict=True
+                )
+            ],
             ui.banner(LIVE),
             ui.header(
                 LIVE,
@@ -83,22 +124,11 @@ def layout(
                 links=links,
                 href=lambda code: f"/?lang={code}&range={range_key}",
             ),
-            _filter_bar(ctx, tr, range_key),
+            _filter_bar(ctx, tr, range_key, sectors),
             html.Main(
                 className="ops-grid",
                 children=[
-                    html.Div(
-                        id=CARDS,
-                        className="kpis",
-                        children=[
-                            ui.group(
-                                tr(f"group.{g}"),
-                                g,
-                                [ui.card(None, tr, label=tr(f"ind.{k}")) for k, _ in cards],
-                            )
-                            for g, cards in CARD_GROUPS
-                        ],
-                    ),
+                    html.Div(id=CARDS, className="kpis"),
                     html.Section(
                         className="panel map-panel",
                         children=[
@@ -109,7 +139,7 @@ def layout(
                                     html.Button(
                                         "← " + tr("map.back"),
                                         id=MAP_BACK,
-                                        className="ghost hidden",
+                                        className=back,
                                         n_clicks=0,
                                     ),
                                     dcc.Dropdown(
@@ -129,7 +159,7 @@ def layout(
                                     id=MAP,
                                     config=MAP_CONFIG,
                                     style={"height": "100%"},
-                                    figure=figures.empty_figure(tr, tr("map.loading")),
+                                    figure=map_fig,
                                 ),
                                 className="map",
                             ),
@@ -152,8 +182,13 @@ def layout(
                         children=[
                             html.Section(
                                 id=DRILL,
-                                className="panel drill closed",
-                                children=drill_panel(None, tr, DRILL_CLOSE),
+                                className=drill_class,
+                                children=[
+                                    html.Button(
+                                        "×", id=DRILL_CLOSE, className="close", title=tr("drill.close")
+                                    ),
+                                    html.Div(id=DRILL_BODY, children=drill_body),
+                                ],
                             ),
                             html.Section(
                                 className="panel alerts-panel",
@@ -172,10 +207,12 @@ def layout(
                         ],
                     ),
                     html.Section(
-                        className="panel trend", children=[html.H2(tr("trend.dossier")), _chart(TREND_DOS)]
+                        className="panel trend",
+                        children=[html.H2(tr("trend.dossier")), _chart(TREND_DOS, trend_dos)],
                     ),
                     html.Section(
-                        className="panel trend", children=[html.H2(tr("trend.feedback")), _chart(TREND_FB)]
+                        className="panel trend",
+                        children=[html.H2(tr("trend.feedback")), _chart(TREND_FB, trend_fb)],
                     ),
                     html.Section(
                         className="panel breakdown",
@@ -186,11 +223,17 @@ def layout(
                     ),
                     html.Section(
                         className="panel breakdown",
-                        children=[html.H2(tr("breakdown.sector")), html.Ul(id=BY_SECTOR, className="bars")],
+                        children=[
+                            html.H2(tr("breakdown.sector")),
+                            html.Ul(id=BY_SECTOR, className="bars"),
+                        ],
                     ),
                     html.Section(
                         className="panel breakdown",
-                        children=[html.H2(tr("breakdown.agency")), html.Ul(id=BY_AGENCY, className="bars")],
+                        children=[
+                            html.H2(tr("breakdown.agency")),
+                            html.Ul(id=BY_AGENCY, className="bars"),
+                        ],
                     ),
                 ],
             ),
@@ -198,13 +241,14 @@ def layout(
     )
 
 
-def _chart(graph_id: str) -> html.Div:
+def _chart(graph_id: str, figure: Any) -> html.Div:
     return html.Div(
-        dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "100%"}), className="chart-box"
+        dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "100%"}, figure=figure),
+        className="chart-box",
     )
 
 
-def _filter_bar(ctx: Dashboard, tr: Messages, range_key: str) -> html.Div:
+def _filter_bar(ctx: Dashboard, tr: Messages, range_key: str, sectors: list[Any]) -> html.Div:
     categories = (
         "environment",
         "traffic",
@@ -235,7 +279,9 @@ def _filter_bar(ctx: Dashboard, tr: Messages, range_key: str) -> html.Div:
                 end_date_placeholder_text=tr("range.to"),
                 max_date_allowed=ctx.now().date(),
             ),
-            dcc.Dropdown(id=SECTOR, placeholder=tr("filter.all_sectors"), className="filter", options=[]),
+            dcc.Dropdown(
+                id=SECTOR, placeholder=tr("filter.all_sectors"), className="filter", options=sectors
+            ),
             dcc.Dropdown(
                 id=CATEGORY,
                 placeholder=tr("filter.all_categories"),
@@ -262,7 +308,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         name="ops",
         title=f"IOC · {ctx.scope.name}",
         order=0,
-        layout=lambda **kw: layout(ctx, **kw),
+        layout=lambda **kw: layout(ctx, content=live.in_callback(), **kw),
     )
     live.register(app, LIVE)
     app.clientside_callback(ClientsideFunction("ioc", "fly"), Output(FLY, "data"), Input(MAP_VIEW, "data"),
@@ -274,17 +320,21 @@ def register(app: Dash, ctx: Dashboard) -> None:
         State(LIVE.cfg, "data"),
     )
 
+    for list_id in PAINTED:
+        app.clientside_callback(ClientsideFunction("ioc", "paint"), Output(list_id, "className"),
+                                Input(data_of(list_id), "data"), State(list_id, "id"))  # fmt: skip
+
     @app.callback(Output(DATES, "className"), Input(RANGE, "value"))
     def show_dates(range_key: str) -> str:
         return "dates" if range_key == "custom" else "dates hidden"
 
     @app.callback(
-        Output(CARDS, "children"),
+        Output(data_of(CARDS), "data"),
         Output(TREND_DOS, "figure"),
         Output(TREND_FB, "figure"),
-        Output(BY_CATEGORY, "children"),
-        Output(BY_SECTOR, "children"),
-        Output(BY_AGENCY, "children"),
+        Output(data_of(BY_CATEGORY), "data"),
+        Output(data_of(BY_SECTOR), "data"),
+        Output(data_of(BY_AGENCY), "data"),
         Output(SECTOR, "options"),
         Output(RENDERED, "data"),
         Input(LIVE.live, "data"),
@@ -296,6 +346,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         State(LANG, "data"),
         State(RENDERED, "data"),
         running=[(Output(LIVE.busy, "data"), True, False)],
+        prevent_initial_call=True,  # the page comes with them
     )
     def refresh(
         _live: Any,
@@ -308,14 +359,14 @@ def register(app: Dash, ctx: Dashboard) -> None:
         rendered: dict[str, Any] | None,
     ) -> tuple[Any, ...]:
         """Cards, trends and breakdowns: whole on new filters, else patches of what moved only."""
-        signature = json.dumps([range_key, start, end, sector, category, lang])
-        before = rendered["digests"] if rendered and rendered.get("signature") == signature else None
-        f = filters(range_key, ctx.now(), start=start, end=end, sector=sector, category=category)
-        *outputs, digests = overview_figures(ctx, f, Messages(lang), before)
-        return (*outputs, {"signature": signature, "digests": digests})
+        return overview(ctx, lang, range_key, start, end, sector, category, rendered)
 
     @app.callback(
-        Output(TICKER, "children"), Output(ALERTS, "children"), Input(LIVE.fast, "data"), State(LANG, "data")
+        Output(data_of(TICKER), "data"),
+        Output(data_of(ALERTS), "data"),
+        Input(LIVE.fast, "data"),
+        State(LANG, "data"),
+        prevent_initial_call=True,
     )
     def refresh_lists(_live: Any, lang: str) -> tuple[Any, Any]:
         """The newest events and the open alerts, on their own: they are cheap and come first."""
@@ -338,6 +389,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         Input(SELECTED, "data"),
         State(LANG, "data"),
         State(MAP_RENDERED, "data"),
+        prevent_initial_call=True,
     )
     def refresh_map(
         _live: Any,
@@ -353,13 +405,8 @@ def register(app: Dash, ctx: Dashboard) -> None:
         rendered: dict[str, Any] | None,
     ) -> tuple[Any, str, dict[str, Any]]:
         """The map: the whole figure when what it shows changed, else only values and markers that moved."""
-        signature = json.dumps([metric, state, range_key, start, end, sector, category, selected, lang])
-        before = rendered["digests"] if rendered and rendered.get("signature") == signature else None
-        f = filters(range_key, ctx.now(), start=start, end=end, sector=sector, category=category)
-        s = maps.ViewState.from_dict(state, ctx)
-        figure, digests = map_figure(ctx, s, metric, f, Messages(lang), before, selected=selected)
-        back = "ghost" if ctx.province is None and s.level == "commune" else "ghost hidden"
-        return figure, back, {"signature": signature, "digests": digests}
+        f = (range_key, start, end, sector, category)
+        return map_outputs(ctx, lang, metric, state, *f, selected=selected, rendered=rendered)
 
     @app.callback(
         Output(MAP_VIEW, "data"),
@@ -398,7 +445,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         return search_options(ctx, text)
 
     @app.callback(
-        Output(DRILL, "children"),
+        Output(DRILL_BODY, "children"),
         Output(DRILL, "className"),
         Input(SELECTED, "data"),
         Input(LIVE.live, "data"),
@@ -406,17 +453,48 @@ def register(app: Dash, ctx: Dashboard) -> None:
         Input(DATES, "start_date"),
         Input(DATES, "end_date"),
         State(LANG, "data"),
+        prevent_initial_call=True,
     )
     def drill(
         selected: str | None, _live: Any, range_key: str, start: str | None, end: str | None, lang: str
     ) -> tuple[Any, str]:
         """The selected unit's indicators, trend and open items, beside the map."""
-        unit = ctx.unit(selected)
-        tr = Messages(lang)
-        if unit is None:
-            return drill_panel(None, tr, DRILL_CLOSE), "panel drill closed"
-        f = filters(range_key, ctx.now(), start=start, end=end)
-        return drill_panel(unit, tr, DRILL_CLOSE, ctx=ctx, f=f), "panel drill open"
+        return drill_outputs(ctx, lang, selected, range_key, start, end)
+
+
+def overview(ctx: Dashboard, lang: str, range_key: str, start: str | None = None, end: str | None = None,
+             sector: str | None = None, category: str | None = None,
+             rendered: dict[str, Any] | None = None) -> tuple[Any, ...]:  # fmt: skip
+    """The outputs of the overview callback, from the filters' values and what the page shows."""
+    signature = json.dumps([range_key, start, end, sector, category, lang])
+    before = rendered["digests"] if rendered and rendered.get("signature") == signature else None
+    f = filters(range_key, ctx.now(), start=start, end=end, sector=sector, category=category)
+    *outputs, digests = overview_figures(ctx, f, Messages(lang), before)
+    return (*outputs, {"signature": signature, "digests": digests})
+
+
+def map_outputs(ctx: Dashboard, lang: str, metric: str, state: dict[str, Any] | None, range_key: str,
+                start: str | None = None, end: str | None = None, sector: str | None = None,
+                category: str | None = None, selected: str | None = None,
+                rendered: dict[str, Any] | None = None) -> tuple[Any, str, dict[str, Any]]:  # fmt: skip
+    """The map's figure (or patch), its back button's class and what it now shows."""
+    signature = json.dumps([metric, state, range_key, start, end, sector, category, selected, lang])
+    before = rendered["digests"] if rendered and rendered.get("signature") == signature else None
+    f = filters(range_key, ctx.now(), start=start, end=end, sector=sector, category=category)
+    s = maps.ViewState.from_dict(state, ctx)
+    figure, digests = map_figure(ctx, s, metric, f, Messages(lang), before, selected=selected)
+    back = "ghost" if ctx.province is None and s.level == "commune" else "ghost hidden"
+    return figure, back, {"signature": signature, "digests": digests}
+
+
+def drill_outputs(ctx: Dashboard, lang: str, selected: str | None, range_key: str, start: str | None = None,
+                  end: str | None = None) -> tuple[list[Any], str]:  # fmt: skip
+    """The drill-down's content and class: closed and empty without a selected unit."""
+    unit = ctx.unit(selected)
+    if unit is None:
+        return [], "panel drill closed"
+    f = filters(range_key, ctx.now(), start=start, end=end)
+    return drill_panel(unit, Messages(lang), ctx=ctx, f=f), "panel drill open"
 
 
 def map_state(
@@ -446,7 +524,7 @@ def selection(
     ctx: Dashboard, trigger: Any, click: dict[str, Any] | None, searched: str | None
 ) -> tuple[Any, Any]:
     """(selected unit, search box value) after a click, a search or closing the panel."""
-    if trigger == DRILL_CLOSE:
+    if trigger == DRILL_CLOSE:  # the panel's own button: it stays in the page, so this is a real click
         return None, None
     if trigger == SEARCH:
         return (searched, no_update) if searched and ctx.unit(searched) else (no_update, no_update)

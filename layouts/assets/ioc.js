@@ -137,8 +137,42 @@
     }
   }
 
+  var SKIP = {children: 1, n_clicks: 1, n_clicks_timestamp: 1, disable_n_clicks: 1, key: 1, loading_state: 1};
+
+  function build(node) {
+    /* DOM for a tree of html.* components as Dash serialises them ({type, namespace, props}). Text goes
+       in as text nodes, never as markup: citizen text stays escaped by construction. */
+    if (node === null || node === undefined || node === false) { return null; }
+    if (typeof node === "string" || typeof node === "number") { return document.createTextNode(String(node)); }
+    if (Array.isArray(node)) {
+      var frag = document.createDocumentFragment();
+      node.forEach(function (n) { var c = build(n); if (c) { frag.appendChild(c); } });
+      return frag;
+    }
+    if (node.namespace !== "dash_html_components") { throw new Error("ioc.paint: not an html component: " + node.type); }
+    var el = document.createElement(node.type.toLowerCase()), props = node.props || {};
+    Object.keys(props).forEach(function (k) {
+      var v = props[k];
+      if (SKIP[k] || v === null || v === undefined || v === false) { return; }
+      if (k === "className") { el.className = v; }
+      else if (k === "style") { Object.keys(v).forEach(function (s) { el.style[s] = v[s]; }); }
+      else { el.setAttribute(k, v === true ? "" : v); }
+    });
+    var children = build(props.children);
+    if (children) { el.appendChild(children); }
+    return el;
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     ioc: {
+      paint: function (tree, id) {
+        /* Draw a read-only list (cards, ticker, alerts, bars) from its store. As Dash components, the
+           hundreds of elements would each be re-checked by the renderer on every update of the page. */
+        var el = document.getElementById(id);
+        if (el && tree !== undefined && tree !== null) { el.replaceChildren(build(tree)); }
+        return noUpdate();
+      },
+
       poll: function (n, live, fast, busy, cfg) {
         /* Every tick: redraw the header, and start a fetch of the health answer unless one is under way.
            The fetch hands a moved change token to the page's callbacks itself (set_props), so an answer

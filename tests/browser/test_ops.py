@@ -176,3 +176,33 @@ def test_unit_search_ignores_diacritics_and_opens_the_drill_down(
         timeout=15)  # fmt: skip
     browser.wait_for("the map to land and finish drawing", lambda: map_idle(browser) and browser.still())
     browser.screenshot("ops-room-drill.png")
+
+
+# Before the page's scripts: note the outputs of every callback request the page sends.
+CALLBACK_LOG = """
+window.__outputs = [];
+const send = window.fetch;
+window.fetch = function (url, init) {
+  if (String(url).includes('_dash-update-component') && init && init.body) {
+    window.__outputs.push(JSON.parse(init.body).output);
+  }
+  return send.apply(this, arguments);
+};"""
+
+
+def test_live_updates_refresh_the_page_without_re_running_the_unit_selection(
+    server: LiveServer, browser: Browser
+) -> None:
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALLBACK_LOG})
+    browser.open(server.url + "/")
+    browser.wait_for("the operations room to render", lambda: loaded(browser), timeout=20)
+    browser.watch_shown("#ops-ticker .text")
+    for n in range(3):  # three live updates, each awaited on the page
+        marker = f"Đèn tín hiệu hỏng ở ngã tư {n}-{time.time_ns() % 10**6}"
+        server.writer.write([feedback(marker)])
+        browser.wait_for("the new feedback in the ticker", lambda marker=marker: browser.shown_at(marker))
+    outputs = browser.js("return window.__outputs")
+    assert any("ops-cards-data" in o for o in outputs)  # the overview was refreshed by the live updates
+    # Before, each refresh of the drill-down re-inserted its close button, which re-ran the selection,
+    # which refreshed the map and the drill-down again: a loop of requests on every update.
+    assert not [o for o in outputs if "ops-selected" in o], outputs

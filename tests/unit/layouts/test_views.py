@@ -102,7 +102,7 @@ def test_unit_search_stays_inside_the_scope(ctx: Dashboard) -> None:
 def test_drill_down_shows_the_units_indicators_and_queues(ctx: Dashboard) -> None:
     from layouts.drill import drill_panel
 
-    panel = drill_panel(ctx.unit(COMMUNE), Messages("en"), ops.DRILL_CLOSE, ctx=ctx, f=filters("7d", NOW))
+    panel = drill_panel(ctx.unit(COMMUNE), Messages("en"), ctx=ctx, f=filters("7d", NOW))
     shown = text_of(panel)
     assert "Phố Hiến" in shown and "Open feedback" in shown and f"/unit/{COMMUNE}" in shown
 
@@ -203,3 +203,31 @@ def test_country_map_clicking_a_province_drills_into_it(country: Dashboard) -> N
     selected, _ = ops.selection(country, ops.MAP, {"points": [{"location": "33"}]}, None)
     moved = ops.map_state(country, ops.SELECTED, None, selected, state)
     assert (moved["level"], moved["province"]) == ("commune", "33")
+
+
+def _by_id(tree: object) -> dict[str, dict[str, object]]:
+    """The props of every component with an id in a layout, by id."""
+    found: dict[str, dict[str, object]] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, list | tuple):
+            for n in node:
+                walk(n)
+        elif hasattr(node, "to_plotly_json"):
+            props = node.to_plotly_json()["props"]
+            if "id" in props:
+                found[str(props["id"])] = props
+            walk(props.get("children"))
+
+    walk(tree)
+    return found
+
+
+def test_operations_room_page_comes_filled_so_its_first_render_waits_for_no_callback(ctx: Dashboard) -> None:
+    page = _by_id(ops.layout(ctx, lang="vi", range="7d"))
+    assert "Tiếp nhận" in text_of(page[ops.data_of(ops.CARDS)]["data"])
+    assert "tick" in text_of(page[ops.data_of(ops.TICKER)]["data"])  # the newest events, not an empty list
+    assert page[ops.MAP]["figure"].data  # the map's traces, not the "loading" placeholder
+    assert page[ops.RENDERED]["data"]["digests"]  # the first live update patches what moved only
+    shell = _by_id(ops.layout(ctx, lang="vi", content=False))  # what Dash validates callback ids against
+    assert shell[ops.data_of(ops.TICKER)]["data"] == [] and not shell[ops.MAP]["figure"].data
