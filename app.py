@@ -37,7 +37,7 @@ def create_app(settings: Settings, *, ingest: bool = True) -> dash.Dash:
             publish = kafka_publisher(settings.kafka_bootstrap, Topics(settings.topic_prefix).alerts)
         start_alerting(engine, settings.province or None, stop, publish=publish)
         if settings.kafka_bootstrap:
-            start_consumer(settings, stop)
+            start_consumer(settings, engine, registry, stop)
             log.info("consuming %s.* from %s", settings.topic_prefix, settings.kafka_bootstrap)
         else:
             start_demo(settings, build_ingest(settings, engine, registry), engine, registry, stop)

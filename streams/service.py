@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -88,54 +87,21 @@ def consume_forever(settings: Settings, engine: Engine, registry: Registry, stop
         producer.close(timeout=10)
 
 
-def _supervise(settings: Settings, engine: Engine, registry: Registry, stop: Any) -> None:
-    """``consume_forever`` until ``stop``, restarted (with back-off) whenever it fails."""
-    attempt = 0
-    while not stop.is_set():
-        try:
-            consume_forever(settings, engine, registry, stop)
-            attempt = 0
-        except Exception:  # noqa: BLE001 - logged; the dashboard must not go quietly stale
-            log.exception("consumer failed; restarting")
-            attempt += 1
-        stop.wait(min(30.0, 0.5 * 2**attempt))
-
-
-def _consumer_process(settings: Settings, stop: Any) -> None:
-    """The child process of ``start_consumer``: its own engine and unit registry."""
-    from geodata.registry import load_registry
-    from ioc.store import connect
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _supervise(settings, connect(settings.database_url), load_registry(), stop)
-
-
-def start_consumer(settings: Settings, stop: threading.Event) -> threading.Thread:
-    """Run the dashboard's own consumer in a child process until ``stop`` is set; restart it if it dies.
-
-    A process of its own, not a thread: in one process, ingest and the pages' callbacks take turns on
-    one interpreter lock, and an operations-room refresh took twice its CPU time. The store (SQLite in
-    WAL mode, or PostgreSQL) is shared; the consumer lag goes through it too (``record_lag``).
-    """
-    spawn = multiprocessing.get_context("spawn")  # no fork of a process with threads and open connections
-    child_stop = spawn.Event()
+def start_consumer(
+    settings: Settings, engine: Engine, registry: Registry, stop: threading.Event
+) -> threading.Thread:
+    """Run ``consume_forever`` in a daemon thread (the dashboard's own consumer), restarted if it fails."""
 
     def supervise() -> None:
         attempt = 0
         while not stop.is_set():
-            child = spawn.Process(target=_consumer_process, args=(settings, child_stop), name="ioc-consumer",
-                                  daemon=True)  # fmt: skip
-            child.start()
-            while child.is_alive() and not stop.wait(0.5):
-                pass
-            if not stop.is_set():
+            try:
+                consume_forever(settings, engine, registry, stop)
+                attempt = 0
+            except Exception:  # noqa: BLE001 - logged; the dashboard must not go quietly stale
+                log.exception("consumer failed; restarting")
                 attempt += 1
-                log.error("consumer process exited (code %s); restarting", child.exitcode)
-                stop.wait(min(30.0, 0.5 * 2**attempt))
-        child_stop.set()
-        child.join(timeout=20)
-        if child.is_alive():
-            child.terminate()
+            stop.wait(min(30.0, 0.5 * 2**attempt))
 
     thread = threading.Thread(target=supervise, name="kafka-consumer", daemon=True)
     thread.start()
