@@ -90,7 +90,7 @@ def components(li: LiveIds, ctx: Dashboard, lang: Lang, **extra: Any) -> list[An
             "live": li.live,
             "fast": li.fast,
             "pills": {f: li.pill(f) for f in FAMILIES},
-        },  # fmt: skip
+        },
         **extra,
     }
     # The token the page is rendered with: the first poll refreshes only if something was stored since.

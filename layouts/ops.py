@@ -15,7 +15,7 @@ from layouts import figures, live, maps
 from layouts.context import Dashboard
 from layouts.drill import drill_panel
 from layouts.filters import RANGES, filters
-from layouts.views import CARD_GROUPS, MAP_METRICS, live_lists, map_figure, overview_figures
+from layouts.views import MAP_METRICS, live_lists, map_figure, overview_figures
 
 PATH = "/"
 LIVE = live.ids("ops")
@@ -88,13 +88,9 @@ def layout(
             ctx, tr.lang, MAP_METRICS[0], state.to_dict(), range_key, selected=selected
         )
         drill_body, drill_class = drill_outputs(ctx, tr.lang, selected, range_key)
-    else:
-        cards = [
-            ui.group(tr(f"group.{g}"), g, [ui.card(None, tr, label=tr(f"ind.{k}")) for k, _ in group])
-            for g, group in CARD_GROUPS
-        ]
+    else:  # only ids matter here: nothing is drawn from it
         trend_dos = trend_fb = map_fig = figures.empty_figure(tr, tr("map.loading"))
-        by_category = by_sector = by_agency = ticker = alerts = drill_body = []
+        cards = by_category = by_sector = by_agency = ticker = alerts = drill_body = []
         sectors, rendered, map_rendered = [], None, None
         back, drill_class = "ghost hidden", "panel drill closed"
     links = [dcc.Link(tr("nav.display"), href=f"/display?lang={tr.lang}", className="link", refresh=True)]
@@ -320,7 +316,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         State(LIVE.cfg, "data"),
     )
 
-    for list_id in PAINTED:
+    for list_id in PAINTED:  # paint() draws into the DOM itself: its output is never updated (no_update)
         app.clientside_callback(ClientsideFunction("ioc", "paint"), Output(list_id, "className"),
                                 Input(data_of(list_id), "data"), State(list_id, "id"))  # fmt: skip
 
