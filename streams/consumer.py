@@ -56,6 +56,10 @@ def make_consumer(bootstrap: str, group_id: str, topics: Sequence[str], **overri
     }
     config.update(overrides)
     consumer = KafkaConsumer(**config)
+    # Partition metadata first: joining the group before it is known gives an empty assignment and a
+    # second rebalance as soon as it arrives, and kafka-python 3.0.12 once stayed stuck in that one
+    # (no partitions, nothing consumed; seen in CI's test_sigkill_mid_stream_then_restart...).
+    consumer.topics()
     consumer.subscribe(list(topics))
     return consumer
 
