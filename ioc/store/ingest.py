@@ -20,7 +20,7 @@ from ioc import events as ev
 from ioc.ingest import Accepted, DeadLetter, _decoder
 from ioc.rollups import Contributions, accumulate, by_day, diff, event_contributions, state_contributions
 from ioc.state import STATE_TYPES, EntityState, Placed, fold, needs_refold
-from ioc.store import bulk
+from ioc.store import bulk, settled
 from ioc.store import tables as t
 from ioc.worktime import WorkCalendar
 
@@ -169,6 +169,7 @@ def _apply_rollups(conn: Connection, contributions: Contributions) -> None:
         rows = sorted((p, m, b, u, d, float(v)) for (p, u, b, m, d), v in changes.items() if v)
         if rows:
             bulk.upsert(conn, table, ROLLUP_COLUMNS, rows, conflict=ROLLUP_COLUMNS[:5], increment=["value"])
+    settled.note_writes(conn, (b for (_, _, b, _, _), v in contributions.items() if v))
 
 
 ROLLUP_COLUMNS = ("province", "metric", "bucket", "unit", "dim", "value")

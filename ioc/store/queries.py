@@ -114,14 +114,10 @@ def rollup_by_dim(
     (province, metric, dim, bucket) serves; otherwise the prefix is matched over the hour range.
     """
 
-    def pick(r: Table) -> list[ColumnElement[bool]]:
-        if values:
-            return [r.c.dim.in_([prefix + v for v in values])]
-        if prefix:  # substr, not a range on dim: the planner walks the hour range, not all dims of all time
-            return [func.substr(r.c.dim, 1, len(prefix)) == prefix]
-        return [r.c.dim != ""]
-
-    where = rollup_filter([metric], province, unit, None, pick)
+    if values:
+        where = rollup_filter([metric], province, unit, None, dims=[prefix + v for v in values])
+    else:
+        where = rollup_filter([metric], province, unit, None, dim_prefix=prefix)
     sums = rollup_sums(conn, ("dim",), where, [span(since, until)])
     return {d[len(prefix) :]: v for (_, d), v in sums.items() if v}
 

@@ -159,5 +159,13 @@ stream_heads = Table(
     Column("lag", BigInteger),
 )  # fmt: skip
 
+# One row per stored batch that wrote rollups of hours more than an hour old (ioc.store.settled).
+rollup_late_writes = Table(
+    "rollup_late_writes", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("oldest", BigInteger, nullable=False),  # the oldest hour bucket the batch wrote
+    Column("at", UTCDateTime(), nullable=False),
+)  # fmt: skip
+
 STATE_TABLES = {"feedback": feedback_cases, "dossier": dossiers, "infra": sites}
 KEY_COLUMNS = {"feedback": "case_id", "dossier": "dossier_id", "infra": "site_id"}
