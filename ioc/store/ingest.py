@@ -65,9 +65,11 @@ def store_batch(
     by_family: dict[str, dict[str, list[Accepted]]] = defaultdict(lambda: defaultdict(list))
     for item in new:
         by_family[item.event.family][item.event.entity_id].append(item)
+    counts: Counter[CountKey] = Counter()
     for family, entities in by_family.items():
-        refolded += _update_states(conn, family, entities, contributions, cal)
+        refolded += _update_states(conn, family, entities, contributions, counts, cal)
     _apply_rollups(conn, contributions)
+    _apply_counts(conn, counts)
     _insert_dead(conn, dead, now)
     _update_heads(conn, new, now)
     return BatchResult(len(new), len(accepted) - len(new), len(dead), refolded)
@@ -97,8 +99,9 @@ EVENT_COLUMNS = ("event_id", "type", "family", "entity_id", "province", "unit", 
 
 
 def _update_states(
-    conn: Connection, family: str, entities: dict[str, list[Accepted]], out: Contributions, cal: WorkCalendar
-) -> int:
+    conn: Connection, family: str, entities: dict[str, list[Accepted]], out: Contributions,
+    counts: Counter[CountKey], cal: WorkCalendar,
+) -> int:  # fmt: skip
     table, key = t.STATE_TABLES[family], t.KEY_COLUMNS[family]
     state_type = STATE_TYPES[family]
     current: dict[str, EntityState] = {}
@@ -118,6 +121,8 @@ def _update_states(
     for entity_id, items in entities.items():
         state = current.get(entity_id)
         before = state_contributions(state, cal)
+        if (was := count_key(family, state)) is not None:
+            counts[was] -= 1
         items.sort(key=lambda i: (i.event.occurred_at, i.event.event_id))
         if state is not None and any(needs_refold(state, i.event) for i in items):
             refold.append(entity_id)
@@ -131,6 +136,9 @@ def _update_states(
     for state in _refold(conn, family, refold, cal):
         accumulate(out, state_contributions(state, cal))
         changed.append(state)
+    for state in changed:
+        if (now := count_key(family, state)) is not None:
+            counts[now] += 1
     _upsert_states(conn, family, changed)
     return len(refold)
 
@@ -173,6 +181,23 @@ def _apply_rollups(conn: Connection, contributions: Contributions) -> None:
 
 
 ROLLUP_COLUMNS = ("province", "metric", "bucket", "unit", "dim", "value")
+COUNT_COLUMNS = ("family", "province", "status", "answered", "unit", "n")
+CountKey = tuple[str, str, str, bool, str]  # COUNT_COLUMNS but n
+
+
+def count_key(family: str, state: EntityState | None) -> CountKey | None:
+    """Where an entity counts in ``state_counts`` (None: a family not counted, or no state yet)."""
+    if state is None or family not in t.COUNTED:
+        return None
+    answered = getattr(state, "answered_at", None) is not None
+    return (family, state.province or "", state.status or "", answered, state.unit or "")  # type: ignore[attr-defined]
+
+
+def _apply_counts(conn: Connection, counts: Counter[CountKey]) -> None:
+    """Move the batch's entities between states in ``state_counts``, in key order like the rollups."""
+    rows = sorted((*key, n) for key, n in counts.items() if n)
+    if rows:
+        bulk.upsert(conn, t.state_counts, COUNT_COLUMNS, rows, conflict=COUNT_COLUMNS[:5], increment=["n"])
 
 
 def _insert_dead(conn: Connection, dead: Sequence[DeadLetter], now: datetime) -> None:

@@ -126,27 +126,32 @@ def _counts(conn: Connection, needed: set[str], province: str | None, unit: str 
             cal: WorkCalendar, by_unit: bool) -> dict[str, dict[str, float]]:  # fmt: skip
     """The ``needed`` counts, each from one narrow query on the (province, status, due_at) indexes."""
     out: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(needed, 0.0))
-    d, f, s = t.dossiers, t.feedback_cases, t.sites
+    d, f, s, sc = t.dossiers, t.feedback_cases, t.sites, t.state_counts
 
-    def count(table: Table, facts: dict[str, str], *where: ColumnElement[bool]) -> None:
-        """Add each row's count to the facts its status names ("*" for any status)."""
+    def count(table: Table, facts: dict[str, str], *where: ColumnElement[bool], n: Any = None) -> None:
+        """Add each row's count (or sum of ``n``) to the facts its status names ("*" for any status)."""
         cols = (*_by(table, by_unit), table.c.status)
-        q = select(*cols, func.count()).where(*where, *_scope(table, province, unit)).group_by(*cols)
-        for *key, status, n in conn.execute(q):
+        total = func.count() if n is None else func.sum(n)
+        q = select(*cols, total).where(*where, *_scope(table, province, unit))
+        for *key, status, found in conn.execute(q.group_by(*cols)):
             row = out[key[0] if by_unit else ""]
             for fact in {facts.get(status, ""), facts.get("*", "")} & needed:
-                row[fact] += n
+                row[fact] += float(found or 0)  # PostgreSQL sums bigints as numeric
 
+    # Open items from the counts the writer keeps (state_counts); those past or near a deadline depend on
+    # the time, so they come from the due_at indexes.
     running = d.c.status.in_(DOSSIER_RUNNING)
     if needed & {"dos.open", "dos.waiting"}:
-        count(d, {"*": "dos.open", "waiting_supplement": "dos.waiting"}, d.c.status.in_(DOSSIER_OPEN))
+        count(sc, {"*": "dos.open", "waiting_supplement": "dos.waiting"}, sc.c.family == "dossier",
+              sc.c.status.in_(DOSSIER_OPEN), n=sc.c.n)  # fmt: skip
     if "dos.overdue" in needed:
         count(d, {"*": "dos.overdue"}, running, d.c.due_at < now)
     if "dos.due_soon" in needed:
         count(d, {"*": "dos.due_soon"}, running, d.c.due_at >= now, d.c.due_at <= soon_until(cal, now))
     fb_open = (f.c.status.in_(FEEDBACK_OPEN), f.c.answered_at.is_(None))
     if "fb.open" in needed:
-        count(f, {"*": "fb.open"}, *fb_open)
+        count(sc, {"*": "fb.open"}, sc.c.family == "feedback", sc.c.status.in_(FEEDBACK_OPEN), ~sc.c.answered,
+              n=sc.c.n)  # fmt: skip
     if "fb.overdue" in needed:
         count(f, {"*": "fb.overdue"}, *fb_open, f.c.due_at < now)
     if needed & {"sites.total", "sites.down", "sites.degraded", "sites.in_service", "sites.in_service_5g",
@@ -367,6 +372,25 @@ def stored_rollups(conn: Connection, *, step: Step = "hour") -> Contributions:
     r = (t.rollups_daily if step == "day" else t.rollups).c
     rows = conn.execute(select(r.province, r.unit, r.bucket, r.metric, r.dim, r.value))
     return {(p, u, int(b), m, d): float(v) for p, u, b, m, d, v in rows}
+
+
+def stored_state_counts(conn: Connection) -> dict[tuple[str, str, str, bool, str], int]:
+    """The non-zero rows of ``state_counts``: (family, province, status, answered, unit) -> entities."""
+    c = t.state_counts.c
+    rows = conn.execute(select(c.family, c.province, c.status, c.answered, c.unit, c.n).where(c.n != 0))
+    return {(fam, p, s, bool(a), u): int(n) for fam, p, s, a, u, n in rows}
+
+
+def recount_states(conn: Connection) -> dict[tuple[str, str, str, bool, str], int]:
+    """What ``state_counts`` should hold, counted from the state tables."""
+    out = {}
+    for family in t.COUNTED:
+        table = t.STATE_TABLES[family]
+        answered = [table.c.answered_at.is_not(None)] if "answered_at" in table.c else []
+        cols = (table.c.province, table.c.status, table.c.unit, *answered)
+        for p, s, u, *a, n in conn.execute(select(*cols, func.count()).group_by(*cols)):
+            out[(family, p, s, bool(a and a[0]), u)] = int(n)
+    return out
 
 
 def rollup_drift(stored: Contributions, recomputed: Contributions,

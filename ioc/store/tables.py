@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -158,6 +159,19 @@ stream_heads = Table(
     Column("events_total", BigInteger, nullable=False, default=0),
     Column("lag", BigInteger),
 )  # fmt: skip
+
+# Entities per state now, kept by the writer with the states: counts of open items without walking them.
+state_counts = Table(
+    "state_counts", metadata,
+    Column("family", String(10), nullable=False),  # feedback, dossier
+    Column("province", String(5), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("answered", Boolean(), nullable=False),  # feedback: answered_at set (false for dossiers)
+    Column("unit", String(5), nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint("family", "province", "status", "answered", "unit", name="pk_state_counts"),
+)  # fmt: skip
+COUNTED = ("feedback", "dossier")  # the families state_counts keeps
 
 # One row per stored batch that wrote rollups of hours more than an hour old (ioc.store.settled).
 rollup_late_writes = Table(

@@ -11,7 +11,7 @@ from ioc.store import tables as t
 
 
 def snapshot(engine: Engine) -> dict[str, object]:
-    """Event count, every non-zero hourly and daily rollup, every state row (docs are also in columns)."""
+    """Event count, every non-zero hourly and daily rollup and state count, every state row (docs too)."""
     with engine.connect() as conn:
         out: dict[str, object] = {"events": conn.execute(select(func.count()).select_from(t.events)).scalar()}
         for table in (t.rollups, t.rollups_daily):
@@ -19,6 +19,8 @@ def snapshot(engine: Engine) -> dict[str, object]:
                 (r.province, r.metric, r.bucket, r.unit, r.dim): round(r.value, 3)
                 for r in conn.execute(select(table)) if abs(r.value) > 1e-9
             }  # fmt: skip
+        counts = select(t.state_counts).where(t.state_counts.c.n != 0)
+        out["state_counts"] = {tuple(r[:-1]): r[-1] for r in conn.execute(counts)}
         for family, table in t.STATE_TABLES.items():
             key = t.KEY_COLUMNS[family]
             cols = [c for c in table.c if c.name != "doc"]

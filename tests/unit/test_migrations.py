@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -9,6 +10,7 @@ from sqlalchemy import Engine, inspect
 from ioc.rollups import by_day
 from ioc.store import migrate
 from ioc.store import queries as q
+from ioc.store.engine import alembic_config
 from ioc.store.tables import metadata
 from ioc.worktime import WorkCalendar
 from tests.support.migrations import refill_daily_rollups
@@ -39,3 +41,16 @@ def test_migration_0004_fills_the_daily_rollups_from_the_hourly_ones(sqlite_engi
     assert q.rollup_drift(filled, written) == {}  # what ingest would have written
     assert q.rollup_drift(filled, by_day(hourly)) == {}
     assert 0 < len(filled) < len(hourly) / 3
+
+
+def test_migration_0006_counts_the_entities_in_each_state_as_the_writer_would(
+    sqlite_engine: Engine, cal: WorkCalendar
+) -> None:
+    ingest(sqlite_engine, simulated(), cal)
+    with sqlite_engine.connect() as conn:
+        written = q.stored_state_counts(conn)
+    command.downgrade(alembic_config(sqlite_engine), "0005")
+    migrate(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        assert q.stored_state_counts(conn) == written == q.recount_states(conn)
+    assert {family for family, *_ in written} == {"feedback", "dossier"}

@@ -75,6 +75,9 @@ def test_out_of_order_and_duplicated_delivery_gives_the_in_order_result(
     rng.shuffle(mixed)
     ingest(shuffled, mixed, cal, batch=rng.randint(5, 40))
     assert snapshot(shuffled) == snapshot(in_order)
+    with shuffled.connect() as conn:  # entities moved between states, refolds included, as the rows say
+        assert q.stored_state_counts(conn) == q.recount_states(conn)
+        assert sum(n for (family, *_), n in q.stored_state_counts(conn).items() if family == "dossier") > 0
 
 
 def test_late_completion_moves_dossier_from_open_to_late(sqlite_engine: Engine, cal: WorkCalendar) -> None:
