@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
 
-from ioc.i18n import DASH, LANGUAGES, Messages, catalogue, language, placeholders
+from ioc.i18n import DASH, LANGUAGES, Messages, catalogue, decimal_text, language, placeholders
 
 LAYOUTS = Path(__file__).resolve().parents[2] / "layouts"
 
@@ -120,3 +122,18 @@ def test_unknown_key_shows_itself_and_labels_fall_back_to_the_code() -> None:
     assert tr("no.such.key") == "no.such.key"
     assert tr.label("category", "land") == "Land"
     assert tr.label("category", "volcanoes") == "volcanoes"
+
+
+def test_numbers_are_written_exactly_as_babel_writes_them() -> None:
+    rng = random.Random(7)
+    values: list[float] = [2.675, -0.0001, 0.5, 1.5, 2.5, -2.5, 0, -0.0, 1234567.125, 1e15 + 0.5, 1e20, 99.95]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(500)]
+    values += [rng.randint(-(10**9), 10**9) for _ in range(100)]
+    values += [round(rng.uniform(-1000, 1000), rng.randint(0, 4)) for _ in range(500)]  # ties
+    for locale in ("vi_VN", "en_US"):
+        for value in values:
+            for digits in range(4):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                babel = format_decimal(value, format=pattern, locale=locale)
+                assert decimal_text(value, digits, locale) == babel, (value, digits, locale)
+    assert decimal_text(-1234567.125, 2, "vi_VN") == "-1.234.567,12"
