@@ -8,7 +8,9 @@ The browser fetches the health endpoint every ``poll_ms`` (outside Dash's callba
 machinery); only when the change token moves does it touch the stores that trigger the
 page's server callbacks. While the heavy ones run (the page's ``busy`` store), new tokens
 wait for them, so a slow server never piles callbacks up; cheap ones (the ticker) follow
-the token at once. After a network drop the next good poll refreshes the page by itself.
+the token at once, or, on a page whose heavy callback refreshes them too (``fast_in_live``
+in its config: the operations room), only while the heavy one is busy: one request per
+update. After a network drop the next good poll refreshes the page by itself.
 """
 
 from __future__ import annotations

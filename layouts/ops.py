@@ -82,7 +82,8 @@ def layout(
     selected = found.code if found else None
     state = maps.initial(ctx)
     range_key = range if range in RANGES else "today"
-    loop = live.components(LIVE, ctx, tr.lang, page="ops")  # the token first: what is stored later refreshes
+    # The token first: what is stored later refreshes. One callback refreshes all (fast_in_live).
+    loop = live.components(LIVE, ctx, tr.lang, page="ops", fast_in_live=True)
     if content:
         cards, trend_dos, trend_fb, by_category, by_sector, by_agency, sectors, rendered = overview(
             ctx, tr.lang, range_key
@@ -336,7 +337,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         prevent_initial_call=True,
     )
     def refresh_lists(_live: Any, lang: str) -> tuple[Any, Any]:
-        """The newest events and the open alerts, on their own: they are cheap and come first."""
+        """The newest events and the open alerts, on their own while the page's refresh is busy."""
         return live_lists(ctx, Messages(lang))
 
     @app.callback(
@@ -353,6 +354,8 @@ def register(app: Dash, ctx: Dashboard) -> None:
         Output(MAP_RENDERED, "data"),
         Output(DRILL_BODY, "children"),
         Output(DRILL, "className"),
+        Output(data_of(TICKER), "data", allow_duplicate=True),
+        Output(data_of(ALERTS), "data", allow_duplicate=True),
         Input(LIVE.live, "data"),
         Input(RANGE, "value"),
         Input(DATES, "start_date"),
@@ -382,11 +385,13 @@ def register(app: Dash, ctx: Dashboard) -> None:
         rendered: dict[str, Any] | None,
         map_rendered: dict[str, Any] | None,
     ) -> tuple[Any, ...]:
-        """Cards, trends, breakdowns, map and drill-down in one request, each part only if its inputs moved.
+        """Cards, trends, breakdowns, map, drill-down, ticker and alerts in one request, each part only if
+        its inputs moved.
 
-        One request per live update, not three side by side: they no longer compete for the server's
-        interpreter (the three together took about twice their work), and cards and map show one moment.
-        Within a part, only what moved is sent (patches).
+        One request per live update, not four side by side: they no longer compete for the server's
+        interpreter (together they took about twice their work), and cards and map show one moment. The
+        ticker and alerts have their own callback (the fast token) only while this one is busy. Within a
+        part, only what moved is sent (patches).
         """
         moved = {str(p).split(".")[0] for p in dash.ctx.triggered_prop_ids}
         f = (range_key, start, end, sector, category)
@@ -397,6 +402,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
             *(map_outputs(ctx, lang, metric, view, *f, selected=selected, rendered=map_rendered)
               if moved & MAP_INPUTS else skip * 3),
             *(drill_outputs(ctx, lang, selected, range_key, start, end) if drill else skip * 2),
+            *(live_lists(ctx, Messages(lang)) if LIVE.live in moved else skip * 2),
         )  # fmt: skip
 
     @app.callback(

@@ -118,12 +118,16 @@
       st.downSince = null;
       var token = {token: body.token, at: st.lastOk};
       var blocked = st.busySince !== null && started - st.busySince < cfg.busy_grace_ms;
-      if ((st.fast !== body.token || recovered)) {
+      var live = (st.live !== body.token || recovered) && !blocked;
+      // A page whose heavy callback refreshes the cheap parts too (fast_in_live) sends one request per
+      // update; the fast token only moves alone while the heavy callback is busy.
+      if ((st.fast !== body.token || recovered) && !(live && cfg.fast_in_live)) {
         st.fast = body.token;
         window.dash_clientside.set_props(cfg.ids.fast, {data: token});
       }
-      if ((st.live !== body.token || recovered) && !blocked) {
+      if (live) {
         st.live = body.token;
+        if (cfg.fast_in_live) { st.fast = body.token; }
         window.dash_clientside.set_props(cfg.ids.live, {data: token});
       }
     } catch (err) {

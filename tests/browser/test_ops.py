@@ -203,6 +203,7 @@ def test_live_updates_refresh_the_page_without_re_running_the_unit_selection(
         browser.wait_for("the new feedback in the ticker", lambda marker=marker: browser.shown_at(marker))
     outputs = browser.js("return window.__outputs")
     assert any("ops-cards-data" in o for o in outputs)  # the overview was refreshed by the live updates
+    assert any("ops-cards-data" in o and "ops-ticker-data" in o for o in outputs)  # one request for all
     # Before, each refresh of the drill-down re-inserted its close button, which re-ran the selection,
     # which refreshed the map and the drill-down again: a loop of requests on every update.
     assert not [o for o in outputs if "ops-selected" in o], outputs
