@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test screenshots bench lint kafka
+.PHONY: help venv run test screenshots bench lint kafka bundle
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -38,3 +38,14 @@ lint: venv ## ruff over the tree, mypy over ioc/ and streams/
 
 kafka: venv ## Run a local Kafka broker on 127.0.0.1:9092 (data in var/kafka) until Ctrl-C
 	$(PY) -m streams.broker
+
+BUNDLE := layouts/vendor
+PLOTLY_VERSION = $(shell node -p "require('./$(BUNDLE)/package.json').dependencies['plotly.js']")
+
+bundle: ## Rebuild the browser's plotly.js bundle with npm (after upgrading plotly; the result is committed)
+	cd $(BUNDLE) && npm ci --no-audit --no-fund
+	$(BUNDLE)/node_modules/.bin/esbuild $(BUNDLE)/plotly-ioc.js --bundle --minify --format=iife \
+		--global-name=Plotly --target=es2016 --define:global=window --define:define.amd=false \
+		--define:process.env.NODE_DEBUG=false --legal-comments=eof \
+		--banner:js="/* plotly.js v$(PLOTLY_VERSION) (MIT), traces: scatter bar scattermap choroplethmap; see $(BUNDLE) */" \
+		--outfile=layouts/assets/vendor/plotly-ioc.min.js

@@ -6,6 +6,7 @@ import random
 import time
 from urllib.parse import urlsplit
 
+import plotly
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import FRESHNESS_S, Browser, LiveServer
@@ -51,7 +52,12 @@ def test_operations_room_loads_without_console_errors_or_requests_to_other_origi
     browser.wait_for("the map to finish drawing", lambda: map_idle(browser) and browser.still())
     browser.screenshot("ops-room.png")
     assert browser.console_errors() == []
-    assert foreign(browser.requests(server.url), server.url) == []
+    requests = browser.requests(server.url)
+    assert foreign(requests, server.url) == []
+    # plotly.js comes from the dashboard's own bundle (the traces it draws), never the 4.8 MB full one
+    assert browser.js("return window.Plotly.version") == plotly.offline.get_plotlyjs_version()
+    assert any("plotly-ioc.min.js" in u for u in requests)
+    assert not any("plotly.min.js" in u for u in requests), requests
 
 
 def test_map_draws_every_commune_of_the_province(server: LiveServer, browser: Browser) -> None:

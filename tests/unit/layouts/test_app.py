@@ -31,14 +31,17 @@ def test_pages_load_scripts_from_this_server_only(ctx: Dashboard) -> None:
     assert [a for a in addresses if not a.startswith("http://localhost/")] == []  # only the page's own origin
 
 
-def test_plotly_is_served_compressed(ctx: Dashboard) -> None:
+def test_scripts_and_the_plotly_bundle_are_served_compressed(ctx: Dashboard) -> None:
     app = create_dash(ctx.settings, ctx.engine, ctx.registry)
     client = app.server.test_client()
     html = client.get("/").get_data(as_text=True)
-    path = re.search(r'"(/_dash-component-suites/dash/dcc/dash_core_components[^"]+)"', html).group(1)
-    response = client.get(path, headers={"Accept-Encoding": "gzip"})
-    assert response.headers["Content-Encoding"] == "gzip"
-    assert len(gzip.decompress(response.get_data())) > 2 * len(response.get_data())
+    for pattern in (r'"(/_dash-component-suites/dash/dcc/dash_core_components[^"]+)"',
+                    r'"(/assets/vendor/plotly-ioc\.min\.js\?m=[^"]+)"'):  # fmt: skip
+        path = re.search(pattern, html).group(1)
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.headers["Content-Encoding"] == "gzip", path
+        assert len(gzip.decompress(response.get_data())) > 2 * len(response.get_data())
+        assert client.get(path).get_data() == gzip.decompress(response.get_data())  # plain for who asks
 
 
 def test_an_existing_flask_server_can_host_the_dashboard(ctx: Dashboard) -> None:
