@@ -395,15 +395,7 @@ def register(app: Dash, ctx: Dashboard) -> None:
         """
         moved = {str(p).split(".")[0] for p in dash.ctx.triggered_prop_ids}
         f = (range_key, start, end, sector, category)
-        skip = (no_update,)
-        drill = moved & DRILL_INPUTS and (selected or SELECTED in moved)  # a closed panel stays closed
-        return (
-            *(overview(ctx, lang, *f, rendered) if moved & OVERVIEW_INPUTS else skip * 8),
-            *(map_outputs(ctx, lang, metric, view, *f, selected=selected, rendered=map_rendered)
-              if moved & MAP_INPUTS else skip * 3),
-            *(drill_outputs(ctx, lang, selected, range_key, start, end) if drill else skip * 2),
-            *(live_lists(ctx, Messages(lang)) if LIVE.live in moved else skip * 2),
-        )  # fmt: skip
+        return refresh_outputs(ctx, moved, lang, f, metric, view, selected, rendered, map_rendered)
 
     @app.callback(
         Output(MAP_VIEW, "data"),
@@ -440,6 +432,23 @@ def register(app: Dash, ctx: Dashboard) -> None:
     def search(text: str | None, lang: str) -> Any:
         """Units in scope matching the text, ignoring diacritics ("pho hien" finds Phố Hiến)."""
         return search_options(ctx, text)
+
+
+def refresh_outputs(
+    ctx: Dashboard, moved: set[str], lang: str, f: tuple[Any, ...], metric: str, view: dict[str, Any] | None,
+    selected: str | None, rendered: dict[str, Any] | None, map_rendered: dict[str, Any] | None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """The page refresh's outputs: each part computed when one of its inputs (ids in ``moved``) moved,
+    else no_update. ``f``: range, start, end, sector, category."""
+    skip = (no_update,)
+    drill = moved & DRILL_INPUTS and (selected or SELECTED in moved)  # a closed panel stays closed
+    return (
+        *(overview(ctx, lang, *f, rendered) if moved & OVERVIEW_INPUTS else skip * 8),
+        *(map_outputs(ctx, lang, metric, view, *f, selected=selected, rendered=map_rendered)
+          if moved & MAP_INPUTS else skip * 3),
+        *(drill_outputs(ctx, lang, selected, *f[:3]) if drill else skip * 2),
+        *(live_lists(ctx, Messages(lang)) if LIVE.live in moved else skip * 2),
+    )  # fmt: skip
 
 
 def overview(ctx: Dashboard, lang: str, range_key: str, start: str | None = None, end: str | None = None,

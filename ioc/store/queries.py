@@ -124,7 +124,8 @@ def rollup_by_dim(
 
 def _counts(conn: Connection, needed: set[str], province: str | None, unit: str | None, now: datetime,
             cal: WorkCalendar, by_unit: bool) -> dict[str, dict[str, float]]:  # fmt: skip
-    """The ``needed`` counts, each from one narrow query on the (province, status, due_at) indexes."""
+    """The ``needed`` counts, each from one narrow query: ``state_counts`` for open items, the (province,
+    status, due_at) indexes for those past or near a deadline, the sites table for sites and alarms."""
     out: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(needed, 0.0))
     d, f, s, sc = t.dossiers, t.feedback_cases, t.sites, t.state_counts
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from ioc import events as ev
 from ioc.store import connect, migrate, settled
 from ioc.store import queries as q
-from ioc.store import tables as t
 from ioc.worktime import WorkCalendar
+from tests.support.snapshot import count
 
 from .test_store_ingest import ingest
 
@@ -38,12 +38,6 @@ def totals(engine: Engine) -> dict[str, float]:
         return q.rollup_totals(conn, METRICS, province="33", since=SINCE, until=NOW)
 
 
-def late_writes(engine: Engine) -> int:
-    """Rows in the late-write log."""
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(t.rollup_late_writes)).scalar() or 0)
-
-
 def from_tables(engine: Engine) -> dict[str, float]:
     """The same read with nothing kept: straight from the tables."""
     settled.for_engine(engine).clear()
@@ -65,11 +59,12 @@ def test_reading_settled_hours_again_comes_from_memory_and_live_events_keep_it(
 ) -> None:
     kept = settled.for_engine(store)
     assert totals(store)["fb.received"] == 7
-    hits, logged = kept.hits, late_writes(store)
+    hits, logged = kept.hits, count(store, "rollup_late_writes")
     ingest(store, received(3, 0, "live"), cal)  # the current hour: not a late write
     assert totals(store)["fb.received"] == 10
     assert kept.hits > hits  # the ten-hour-old cases came from memory
-    assert late_writes(store) == logged == 1  # the fixture's batch with the old cases, and nothing since
+    # the fixture's batch with the old cases, and nothing since
+    assert count(store, "rollup_late_writes") == logged == 1
 
 
 @pytest.mark.parametrize("writer", ["this process", "another process"])
@@ -95,7 +90,8 @@ def test_a_reader_that_missed_pruned_log_rows_forgets_what_it_kept(
         ingest(store, received(1, 8, f"late{k}"), cal)
     for k in range(2):
         ingest(store, received(1, 1.99, f"recent{k}"), cal)
-    assert late_writes(store) == 2  # the rows of the first three are gone: the reader must forget all
+    # the rows of the first three are gone: the reader must forget all
+    assert count(store, "rollup_late_writes") == 2
     assert totals(store)["fb.received"] == 12
     assert totals(store) == from_tables(store)
 

@@ -223,6 +223,19 @@ def _by_id(tree: object) -> dict[str, dict[str, object]]:
     return found
 
 
+def test_one_refresh_computes_only_the_parts_whose_inputs_moved(ctx: Dashboard) -> None:
+    f = ("today", None, None, None, None)
+    view = maps.initial(ctx).to_dict()
+    live = ops.refresh_outputs(ctx, {ops.LIVE.live}, "vi", f, "dos.on_time_rate", view, None, None, None)
+    overview, map_, drill, lists = live[:8], live[8:11], live[11:13], live[13:]
+    assert "Tiếp nhận" in text_of(overview[0]) and map_[0].data and lists[0]  # cards, map, ticker
+    assert drill == (no_update, no_update)  # nothing selected: the closed panel is left alone
+    zoomed = ops.refresh_outputs(ctx, {ops.MAP_VIEW}, "vi", f, "dos.on_time_rate", view, None, None, None)
+    assert zoomed[8].data and set(zoomed[:8] + zoomed[11:]) == {no_update}  # a zoom redraws the map alone
+    picked = ops.refresh_outputs(ctx, {ops.SELECTED}, "vi", f, "dos.on_time_rate", view, COMMUNE, None, None)
+    assert picked[12] == "panel drill open" and picked[0] is no_update and picked[13] is no_update
+
+
 def test_operations_room_page_comes_filled_so_its_first_render_waits_for_no_callback(ctx: Dashboard) -> None:
     page = _by_id(ops.layout(ctx, lang="vi", range="7d"))
     assert "Tiếp nhận" in text_of(page[ops.data_of(ops.CARDS)]["data"])
